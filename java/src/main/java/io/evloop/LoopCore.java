@@ -1,0 +1,661 @@
+package io.evloop;
+
+import io.evloop.internal.Poller;
+import io.evloop.internal.TimerHeap;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+/**
+ * The engine behind {@link EventLoop}: the run queues, the timer heap, the iteration, and the
+ * rules for running, stopping and closing.
+ *
+ * <p>One iteration runs the tasks that were queued when it began (a task that queues another
+ * does not starve I/O), runs the timers that are due, then polls: without waiting when work is
+ * pending, else until the next timer or a wake-up.
+ *
+ * <p>Tasks from the loop thread go to a plain deque. Tasks from other threads go to a lock-free
+ * multi-producer queue and wake the loop only when it announced that it is about to sleep; the
+ * announcement is taken back by the first submitter, so concurrent submitters cause one wake-up.
+ */
+final class LoopCore {
+    private static final int AWAKE = 0;
+    private static final int SLEEPING = 1;
+
+    private static final int OPEN = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int CLOSING = 2;
+    private static final int HALTING = 3;
+
+    /** The sign bit of {@link #gate}: set once the loop accepts no more work. */
+    private static final long GATE_CLOSED = Long.MIN_VALUE;
+    /** Delays are capped so that deadlines stay comparable by subtraction. */
+    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
+    /** How long a waiting caller sleeps before checking whether it must drive the loop itself. */
+    private static final long OWNER_CHECK_MILLIS = 20;
+
+    private final EventLoop loop;
+    final Poller poller;
+
+    private final ArrayDeque<Runnable> localTasks = new ArrayDeque<>();
+    private final MpscUnboundedXaddArrayQueue<Runnable> remoteTasks =
+            new MpscUnboundedXaddArrayQueue<>(1024);
+    private final TimerHeap<ScheduledTask<?>> timers = new TimerHeap<>();
+    private final List<ScheduledTask<?>> rescheduled = new ArrayList<>();
+    private final Set<WatchImpl> watches = new LinkedHashSet<>();
+
+    /**
+     * Counts submissions from other threads that are between their check and their enqueue,
+     * plus {@link #GATE_CLOSED}. Termination waits for the count to reach zero, so no task that
+     * passed the check is lost after the last drain.
+     */
+    private final AtomicLong gate = new AtomicLong();
+    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    private final ReentrantLock runLock = new ReentrantLock();
+    private final CountDownLatch terminatedLatch = new CountDownLatch(1);
+
+    private volatile Thread thread;
+    private volatile boolean stopRequested;
+    private volatile boolean wakePending;
+    private volatile int mode = OPEN;
+    private volatile boolean terminated;
+    private volatile CompletableFuture<List<Runnable>> haltResult;
+    private boolean timersTrimmed;
+
+    LoopCore(EventLoop loop, Poller poller) {
+        this.loop = loop;
+        this.poller = poller;
+    }
+
+    boolean inEventLoop() {
+        return thread == Thread.currentThread();
+    }
+
+    // ---------------------------------------------------------------- submission
+
+    void execute(Runnable task) {
+        if (inEventLoop()) {
+            if (gate.get() < 0) {
+                throw rejected(task);
+            }
+            localTasks.add(task);
+            return;
+        }
+        if (gate.getAndIncrement() < 0) {
+            gate.getAndDecrement();
+            throw rejected(task);
+        }
+        try {
+            remoteTasks.offer(task);
+            wakeIfSleeping();
+        } finally {
+            gate.getAndDecrement();
+        }
+    }
+
+    void checkAccepting(Object task) {
+        if (gate.get() < 0) {
+            throw rejected(task);
+        }
+    }
+
+    private RejectedExecutionException rejected(Object task) {
+        return new RejectedExecutionException(loop + " is " + (terminated ? "closed"
+                : "shutting down") + "; it rejects " + task);
+    }
+
+    private void wakeIfSleeping() {
+        if (wakeState.get() == SLEEPING && wakeState.compareAndSet(SLEEPING, AWAKE)) {
+            poller.wakeup();
+        }
+    }
+
+    /**
+     * Wakes the loop for a reason other than a task: stop, close, a completed future. The flag
+     * also keeps an iteration that is still running from going to sleep afterwards.
+     */
+    private void wakeUp() {
+        wakePending = true;
+        if (wakeState.getAndSet(AWAKE) == SLEEPING && !terminated) {
+            poller.wakeup();
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    <V> ScheduledTask<V> schedule(Callable<V> callable, Object source, long delayNanos,
+            long period) {
+        long delay = Math.min(Math.max(0, delayNanos), MAX_DELAY_NANOS);
+        ScheduledTask<V> task = new ScheduledTask<>(loop, callable, source,
+                System.nanoTime() + delay, period);
+        if (inEventLoop()) {
+            checkAccepting(source);
+            addTimer(task);
+        } else {
+            execute(() -> addTimer(task));
+        }
+        return task;
+    }
+
+    private void addTimer(ScheduledTask<?> task) {
+        if (!task.isDone()) {
+            task.sequence(timers.nextSequence());
+            timers.add(task);
+        }
+    }
+
+    void reschedule(ScheduledTask<?> task) {
+        addTimer(task);
+    }
+
+    void unschedule(ScheduledTask<?> task) {
+        if (inEventLoop()) {
+            timers.remove(task);
+            return;
+        }
+        try {
+            execute(() -> timers.remove(task));
+        } catch (RejectedExecutionException closing) {
+            // Closing cancels and drops every timer, this one included.
+        }
+    }
+
+    private void runDueTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        ScheduledTask<?> task;
+        while ((task = timers.peek()) != null && task.deadline() - now <= 0) {
+            timers.poll();
+            if (task.runOnLoop()) {
+                rescheduled.add(task);
+            }
+        }
+        // Periodic tasks go back after the loop, so one that is behind schedule runs once per
+        // iteration instead of in a burst that would keep I/O waiting.
+        for (int i = 0; i < rescheduled.size(); i++) {
+            addTimer(rescheduled.get(i));
+        }
+        rescheduled.clear();
+    }
+
+    // ---------------------------------------------------------------- watches
+
+    Void registerWatch(WatchImpl watch) throws IOException {
+        if (gate.get() < 0 || terminated) {
+            throw rejected(watch);
+        }
+        poller.register(watch);
+        watches.add(watch);
+        return null;
+    }
+
+    void deregisterWatch(WatchImpl watch) {
+        if (!watches.remove(watch) || terminated) {
+            return;
+        }
+        try {
+            poller.deregister(watch);
+        } catch (IOException | RuntimeException e) {
+            loop.reportError(watch, e);
+        }
+    }
+
+    /**
+     * Runs an action on the loop: at once on the loop thread or when no thread runs the loop
+     * (holding the loop meanwhile), else queued. A queued action that the closing loop rejects
+     * is dropped unless {@code rejectWhenClosed}, since closing cancels watches anyway.
+     */
+    void onLoop(Runnable action, boolean rejectWhenClosed) {
+        if (inEventLoop()) {
+            action.run();
+            return;
+        }
+        if (runLock.tryLock()) {
+            try {
+                if (!terminated) {
+                    action.run();
+                } else if (rejectWhenClosed) {
+                    throw rejected(action);
+                }
+                return;
+            } finally {
+                runLock.unlock();
+            }
+        }
+        try {
+            execute(action);
+        } catch (RejectedExecutionException e) {
+            if (rejectWhenClosed) {
+                throw e;
+            }
+        }
+    }
+
+    /** Runs an action on the loop and waits for its result; see {@link #awaitOnLoop}. */
+    <T> T callOnLoop(Callable<T> action) throws IOException {
+        if (inEventLoop()) {
+            return callUnchecked(action);
+        }
+        if (runLock.tryLock()) {
+            try {
+                return callUnchecked(action);
+            } finally {
+                runLock.unlock();
+            }
+        }
+        CompletableFuture<T> result = loop.submit(action);
+        try {
+            return awaitOnLoop(result);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static <T> T callUnchecked(Callable<T> action) throws IOException {
+        try {
+            return action.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * Waits for a future that the loop completes. If the thread that ran the loop lets go of it
+     * meanwhile, the waiting thread runs the queued tasks itself, so it never waits for a loop
+     * that nobody runs.
+     */
+    private <T> T awaitOnLoop(CompletableFuture<T> result)
+            throws ExecutionException, InterruptedIOException {
+        while (true) {
+            try {
+                return result.get(OWNER_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                runQueuedIfUnowned();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for " + loop);
+            }
+        }
+    }
+
+    private void runQueuedIfUnowned() {
+        if (runLock.tryLock()) {
+            try {
+                if (!terminated) {
+                    thread = Thread.currentThread();
+                    drainRemoteTasks();
+                    runLocalTasks();
+                }
+            } finally {
+                thread = null;
+                runLock.unlock();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    void run() {
+        own("run()");
+        try {
+            while (!stopRequested && !terminated) {
+                runIteration();
+            }
+        } finally {
+            stopRequested = false;
+            release();
+        }
+    }
+
+    void runUntil(CompletableFuture<?> future) {
+        if (future.isDone()) {
+            return;
+        }
+        own("runUntil()");
+        try {
+            future.whenComplete((value, failure) -> wakeUp());
+            while (!future.isDone()) {
+                if (terminated) {
+                    throw new IllegalStateException(loop + " terminated before the future "
+                            + "completed");
+                }
+                runIteration();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    void start(String name, boolean daemon) {
+        if (terminated) {
+            throw new IllegalStateException(loop + " is closed");
+        }
+        CountDownLatch owning = new CountDownLatch(1);
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread runner = new Thread(() -> {
+            try {
+                own("start()");
+            } catch (RuntimeException e) {
+                failure[0] = e;
+                owning.countDown();
+                return;
+            }
+            owning.countDown();
+            try {
+                while (!stopRequested && !terminated) {
+                    runIteration();
+                }
+            } catch (Throwable t) {
+                ErrorHandlers.LOG.log(System.Logger.Level.ERROR, loop + " stopped by a failure",
+                        t);
+            } finally {
+                stopRequested = false;
+                release();
+            }
+        }, name);
+        runner.setDaemon(daemon);
+        runner.start();
+        try {
+            owning.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    void stop() {
+        stopRequested = true;
+        wakeUp();
+    }
+
+    private void own(String method) {
+        if (inEventLoop()) {
+            throw new IllegalStateException(method + " called from a callback of " + loop
+                    + " would block the loop it runs on");
+        }
+        if (terminated) {
+            throw new IllegalStateException(method + ": " + loop + " is closed");
+        }
+        if (!runLock.tryLock()) {
+            Thread owner = thread;
+            throw new IllegalStateException(method + ": " + loop + " is already run by thread "
+                    + (owner == null ? "(another)" : owner.getName()));
+        }
+        thread = Thread.currentThread();
+    }
+
+    private void release() {
+        thread = null;
+        runLock.unlock();
+    }
+
+    void checkNotOnLoop(String method) {
+        if (inEventLoop()) {
+            throw new IllegalStateException(method + " called on the thread of " + loop
+                    + " would wait for the loop it blocks");
+        }
+    }
+
+    // ---------------------------------------------------------------- one iteration
+
+    private void runIteration() {
+        int seenMode = mode;
+        if (seenMode != OPEN && closeStep()) {
+            return;
+        }
+        wakePending = false;
+        drainRemoteTasks();
+        runLocalTasks();
+        runDueTimers();
+        long timeout = pollTimeout();
+        if (timeout != 0) {
+            wakeState.set(SLEEPING);
+            // Checked after announcing sleep: a submitter either sees SLEEPING and wakes us,
+            // or enqueued before this check and we do not wait.
+            if (!remoteTasks.isEmpty() || wakePending || mode != seenMode) {
+                timeout = 0;
+            }
+        }
+        try {
+            poller.poll(timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException(loop + ": polling failed", e);
+        } finally {
+            wakeState.lazySet(AWAKE);
+        }
+    }
+
+    private void drainRemoteTasks() {
+        Runnable task;
+        while ((task = remoteTasks.relaxedPoll()) != null) {
+            localTasks.add(task);
+        }
+    }
+
+    private void runLocalTasks() {
+        for (int n = localTasks.size(); n > 0; n--) {
+            Runnable task = localTasks.poll();
+            if (task == null) {
+                return;
+            }
+            runTask(task);
+            if (mode == HALTING) {
+                return;
+            }
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            loop.reportError(task, t);
+        }
+    }
+
+    private long pollTimeout() {
+        if (!localTasks.isEmpty() || wakePending) {
+            return 0;
+        }
+        ScheduledTask<?> next = timers.peek();
+        if (next == null) {
+            return -1;
+        }
+        long wait = next.deadline() - System.nanoTime();
+        return wait <= 0 ? 0 : wait;
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** One step of shutting down; returns true when the loop has terminated. */
+    private boolean closeStep() {
+        int current = mode;
+        if (current == HALTING) {
+            terminate(true);
+            return true;
+        }
+        if (!timersTrimmed) {
+            timersTrimmed = true;
+            cancelTimers(current == CLOSING);
+        }
+        if (quiescent() && (current == CLOSING || timers.isEmpty())) {
+            terminate(false);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean quiescent() {
+        return (gate.get() & ~GATE_CLOSED) == 0 && remoteTasks.isEmpty() && localTasks.isEmpty();
+    }
+
+    /** Cancels every timer, or only the periodic ones (the shutdown policy). */
+    private void cancelTimers(boolean all) {
+        for (ScheduledTask<?> task : timers.drain(new ScheduledTask<?>[0])) {
+            if (all || task.isPeriodic()) {
+                task.cancel(false);
+            } else {
+                timers.add(task);
+            }
+        }
+    }
+
+    private void terminate(boolean collect) {
+        while ((gate.get() & ~GATE_CLOSED) != 0) {
+            Thread.onSpinWait();
+        }
+        drainRemoteTasks();
+        List<Runnable> neverRan = new ArrayList<>();
+        if (collect) {
+            neverRan.addAll(localTasks);
+            localTasks.clear();
+        } else {
+            Runnable task;
+            while ((task = localTasks.poll()) != null) {
+                runTask(task);
+            }
+        }
+        cancelTimers(true);
+        for (WatchImpl watch : watches) {
+            watch.markCancelled();
+        }
+        watches.clear();
+        terminated = true;
+        poller.close();
+        terminatedLatch.countDown();
+        CompletableFuture<List<Runnable>> halt = haltResult;
+        if (halt != null) {
+            halt.complete(neverRan);
+        }
+    }
+
+    private void closeGate(int newMode) {
+        gate.getAndUpdate(value -> value | GATE_CLOSED);
+        int current;
+        while ((current = mode) < newMode) {
+            if (MODE.compareAndSet(this, current, newMode)) {
+                break;
+            }
+        }
+        wakeUp();
+    }
+
+    private static final java.lang.invoke.VarHandle MODE;
+
+    static {
+        try {
+            MODE = java.lang.invoke.MethodHandles.lookup().findVarHandle(LoopCore.class, "mode",
+                    int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    void shutdown() {
+        closeGate(SHUTDOWN);
+    }
+
+    void close() {
+        if (terminated) {
+            return;
+        }
+        closeGate(CLOSING);
+        if (inEventLoop()) {
+            return;
+        }
+        driveUntilTerminated();
+    }
+
+    List<Runnable> shutdownNow() {
+        if (terminated) {
+            return new ArrayList<>();
+        }
+        CompletableFuture<List<Runnable>> result = new CompletableFuture<>();
+        haltResult = result;
+        closeGate(HALTING);
+        if (inEventLoop()) {
+            List<Runnable> neverRan = new ArrayList<>();
+            drainRemoteTasks();
+            neverRan.addAll(localTasks);
+            localTasks.clear();
+            return neverRan;
+        }
+        driveUntilTerminated();
+        List<Runnable> neverRan = result.getNow(null);
+        return neverRan != null ? neverRan : new ArrayList<>();
+    }
+
+    /**
+     * Waits until the loop has terminated; if no thread runs it, the caller runs the closing
+     * iterations itself.
+     */
+    private void driveUntilTerminated() {
+        boolean interrupted = false;
+        while (!terminated) {
+            if (runLock.tryLock()) {
+                try {
+                    thread = Thread.currentThread();
+                    while (!terminated) {
+                        runIteration();
+                    }
+                } finally {
+                    thread = null;
+                    runLock.unlock();
+                }
+            } else {
+                try {
+                    terminatedLatch.await(OWNER_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isShutdown() {
+        return gate.get() < 0;
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminatedLatch.await(timeout, unit);
+    }
+}
