@@ -154,6 +154,12 @@ final class LoopCore {
     }
 
     private void addTimer(ScheduledTask<?> task) {
+        int current = mode;
+        if (current >= CLOSING || (current == SHUTDOWN && task.isPeriodic())) {
+            // Accepted before the loop began closing, but closing cancels such timers.
+            task.cancel(false);
+            return;
+        }
         if (!task.isDone()) {
             task.sequence(timers.nextSequence());
             timers.add(task);
@@ -486,12 +492,13 @@ final class LoopCore {
     }
 
     private long pollTimeout() {
-        if (!localTasks.isEmpty() || wakePending) {
+        if (!localTasks.isEmpty() || wakePending || mode >= CLOSING) {
             return 0;
         }
         ScheduledTask<?> next = timers.peek();
         if (next == null) {
-            return -1;
+            // A shut-down loop with no timer left terminates in the next iteration.
+            return mode == SHUTDOWN ? 0 : -1;
         }
         long wait = next.deadline() - System.nanoTime();
         return wait <= 0 ? 0 : wait;
