@@ -26,9 +26,10 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * The engine behind {@link EventLoop}: the run queues, the timer heap, the iteration, and the
  * rules for running, stopping and closing.
  *
- * <p>One iteration runs the tasks that were queued when it began (a task that queues another
- * does not starve I/O), runs the timers that are due, then polls: without waiting when work is
- * pending, else until the next timer or a wake-up.
+ * <p>One iteration runs the tasks that were queued when it began, and those they queue up to a
+ * budget (so a task that keeps queueing tasks does not starve I/O), runs the timers that are
+ * due, then polls: without waiting when work is pending, else until the next timer or a
+ * wake-up.
  *
  * <p>Tasks from the loop thread go to a plain deque. Tasks from other threads go to a lock-free
  * multi-producer queue and wake the loop only when it announced that it is about to sleep; the
@@ -43,6 +44,8 @@ final class LoopCore {
     private static final int CLOSING = 2;
     private static final int HALTING = 3;
 
+    /** How many tasks one iteration runs at least, when they keep coming, before it polls. */
+    private static final int TASK_BUDGET = 1024;
     /** The sign bit of {@link #gate}: set once the loop accepts no more work. */
     private static final long GATE_CLOSED = Long.MIN_VALUE;
     /** Delays are capped so that deadlines stay comparable by subtraction. */
@@ -470,8 +473,16 @@ final class LoopCore {
         }
     }
 
+    /**
+     * Runs the tasks that were queued when the iteration began, then keeps running tasks those
+     * queue until {@link #TASK_BUDGET} tasks ran in this iteration. A chain of tasks that each
+     * queue the next then pays one poll per budget instead of one per task, and a task that
+     * keeps queueing itself still lets the loop poll for I/O and timers.
+     */
     private void runLocalTasks() {
-        for (int n = localTasks.size(); n > 0; n--) {
+        int ready = localTasks.size();
+        int budget = Math.max(ready, TASK_BUDGET);
+        for (int ran = 0; ran < budget; ran++) {
             Runnable task = localTasks.poll();
             if (task == null) {
                 return;

@@ -46,7 +46,7 @@ class TaskTest {
 
     @ParameterizedTest
     @MethodSource("backends")
-    void aTaskQueuedByATaskRunsInTheNextIteration(TestBackends.Config config) {
+    void aTaskQueuedByATaskRunsAfterThoseQueuedBefore(TestBackends.Config config) {
         try (EventLoop loop = config.open()) {
             List<String> order = new ArrayList<>();
             loop.execute(() -> {
