@@ -70,6 +70,7 @@ public final class EventLoop extends AbstractExecutorService
     private final ErrorHandler errorHandler;
     private final Executor offloadExecutor;
     private final LoopCore core;
+    private final LoopTrace trace;
 
     private EventLoop(Builder builder) throws IOException {
         this.name = builder.name != null ? builder.name
@@ -78,7 +79,9 @@ public final class EventLoop extends AbstractExecutorService
         this.errorHandler = builder.errorHandler;
         this.offloadExecutor = builder.offloadExecutor;
         Poller poller = BackendChooser.open(builder.backend, builder.binding);
-        this.core = new LoopCore(this, poller);
+        LoopMonitor monitor = new LoopMonitor(this, builder.slowThreshold.toNanos());
+        this.core = new LoopCore(this, poller, monitor);
+        this.trace = new LoopTrace(monitor, name);
     }
 
     /**
@@ -135,6 +138,42 @@ public final class EventLoop extends AbstractExecutorService
         return core.inEventLoop();
     }
 
+    /**
+     * A snapshot of what this loop has done: iterations, tasks, I/O events and timers run, time
+     * blocked and running, queue depths, and sampled submission latency. Cheap; any thread.
+     */
+    public LoopStats stats() {
+        return core.stats();
+    }
+
+    /** The trace recorder of this loop: start and stop recording, write Chrome trace JSON. */
+    public LoopTrace trace() {
+        return trace;
+    }
+
+    /**
+     * Gives a task a name, which slow-callback reports, traces and error reports show instead
+     * of its class.
+     */
+    public static Runnable named(String name, Runnable task) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        return new NamedTask(name, task);
+    }
+
+    /** How reports name a callback: its given name, or its class without lambda noise. */
+    static String describe(Object callback) {
+        if (callback instanceof NamedTask) {
+            return callback.toString();
+        }
+        if (callback instanceof SubmittedTask) {
+            return describe(((SubmittedTask<?>) callback).source);
+        }
+        String type = callback.getClass().getName();
+        int lambda = type.indexOf("$$Lambda");
+        return lambda > 0 ? type.substring(0, lambda) + " (lambda)" : type;
+    }
+
     // ---------------------------------------------------------------- tasks
 
     /**
@@ -155,8 +194,12 @@ public final class EventLoop extends AbstractExecutorService
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
+        return submit(task, task);
+    }
+
+    private <T> CompletableFuture<T> submit(Callable<T> task, Object source) {
         LoopFuture<T> future = new LoopFuture<>(this);
-        execute(new SubmittedTask<>(future, task));
+        execute(new SubmittedTask<>(future, task, source));
         return future;
     }
 
@@ -164,14 +207,14 @@ public final class EventLoop extends AbstractExecutorService
     @Override
     public CompletableFuture<Void> submit(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return submit(Executors.callable(task, null));
+        return submit(Executors.callable(task, null), task);
     }
 
     /** Like {@link #submit(Callable)}; the future completes with {@code result}. */
     @Override
     public <T> CompletableFuture<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task");
-        return submit(Executors.callable(task, result));
+        return submit(Executors.callable(task, result), task);
     }
 
     /**
@@ -344,6 +387,10 @@ public final class EventLoop extends AbstractExecutorService
         return watch;
     }
 
+    void dispatchWatch(WatchImpl watch, WatchCallback callback, int ready) {
+        core.dispatchWatch(watch, callback, ready);
+    }
+
     void updateWatch(WatchImpl watch, Interest interest) {
         if (watch.isActive()) {
             core.poller.update(watch, interest.bits());
@@ -505,14 +552,37 @@ public final class EventLoop extends AbstractExecutorService
                 + (binding == null ? "" : " via " + binding) + "]";
     }
 
+    /** A task with a name given by {@link #named}. */
+    private static final class NamedTask implements Runnable {
+        private final String name;
+        private final Runnable task;
+
+        NamedTask(String name, Runnable task) {
+            this.name = name;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     /** A task from {@link #submit}: completes its future unless that was cancelled first. */
     private static final class SubmittedTask<T> implements Runnable {
         private final LoopFuture<T> future;
         private final Callable<T> task;
+        private final Object source;
 
-        SubmittedTask(LoopFuture<T> future, Callable<T> task) {
+        SubmittedTask(LoopFuture<T> future, Callable<T> task, Object source) {
             this.future = future;
             this.task = task;
+            this.source = source;
         }
 
         @Override
@@ -529,7 +599,7 @@ public final class EventLoop extends AbstractExecutorService
 
         @Override
         public String toString() {
-            return task.toString();
+            return source.toString();
         }
     }
 
@@ -543,8 +613,24 @@ public final class EventLoop extends AbstractExecutorService
         private ErrorHandler errorHandler = ErrorHandlers.LOGGING;
         private Executor offloadExecutor;
         private boolean daemon = true;
+        private Duration slowThreshold = Duration.ofMillis(100);
 
         private Builder() {}
+
+        /**
+         * A callback, timer or I/O callback that runs longer than this, or an iteration whose
+         * callbacks together do, is reported through {@link System.Logger} (logger
+         * {@code io.evloop}, level WARNING) and as a JFR event; default 100 ms.
+         */
+        public Builder slowCallbackThreshold(Duration threshold) {
+            Objects.requireNonNull(threshold, "threshold");
+            if (threshold.isNegative() || threshold.isZero()) {
+                throw new IllegalArgumentException("the slow-callback threshold must be "
+                        + "positive: " + threshold);
+            }
+            this.slowThreshold = threshold;
+            return this;
+        }
 
         /** The loop's name (and its thread's); default {@code evloop-N}. */
         public Builder name(String name) {

@@ -1,7 +1,9 @@
 package io.evloop;
 
+import io.evloop.internal.LoopEvents;
 import io.evloop.internal.Poller;
 import io.evloop.internal.TimerHeap;
+import io.evloop.internal.Watchdog;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -81,9 +83,13 @@ final class LoopCore {
     private volatile CompletableFuture<List<Runnable>> haltResult;
     private boolean timersTrimmed;
 
-    LoopCore(EventLoop loop, Poller poller) {
+    final LoopMonitor monitor;
+
+    LoopCore(EventLoop loop, Poller poller, LoopMonitor monitor) {
         this.loop = loop;
         this.poller = poller;
+        this.monitor = monitor;
+        Watchdog.watch(monitor);
     }
 
     boolean inEventLoop() {
@@ -105,7 +111,7 @@ final class LoopCore {
             throw rejected(task);
         }
         try {
-            remoteTasks.offer(task);
+            remoteTasks.offer(monitor.onRemoteSubmit(task));
             wakeIfSleeping();
         } finally {
             gate.getAndDecrement();
@@ -126,6 +132,11 @@ final class LoopCore {
     private void wakeIfSleeping() {
         if (wakeState.get() == SLEEPING && wakeState.compareAndSet(SLEEPING, AWAKE)) {
             poller.wakeup();
+            if (LoopEvents.WAKEUP.isEnabled()) {
+                LoopEvents.Wakeup event = new LoopEvents.Wakeup();
+                event.loop = loop.name();
+                event.commit();
+            }
         }
     }
 
@@ -193,7 +204,10 @@ final class LoopCore {
         ScheduledTask<?> task;
         while ((task = timers.peek()) != null && task.deadline() - now <= 0) {
             timers.poll();
-            if (task.runOnLoop()) {
+            monitor.beginCallback(task.source());
+            boolean again = task.runOnLoop();
+            monitor.endTimer(task.source());
+            if (again) {
                 rescheduled.add(task);
             }
         }
@@ -214,6 +228,17 @@ final class LoopCore {
         poller.register(watch);
         watches.add(watch);
         return null;
+    }
+
+    /** Runs a watch callback on the loop thread; what it throws goes to the error handler. */
+    void dispatchWatch(WatchImpl watch, WatchCallback callback, int ready) {
+        monitor.beginCallback(callback);
+        try {
+            callback.onReady(watch, ready);
+        } catch (Throwable t) {
+            loop.reportError(callback, t);
+        }
+        monitor.endIo(callback);
     }
 
     void deregisterWatch(WatchImpl watch) {
@@ -445,6 +470,7 @@ final class LoopCore {
             return;
         }
         wakePending = false;
+        monitor.beginIteration();
         drainRemoteTasks();
         runLocalTasks();
         runDueTimers();
@@ -457,8 +483,10 @@ final class LoopCore {
                 timeout = 0;
             }
         }
+        long pollStart = monitor.beforePoll(timeout);
         try {
             poller.poll(timeout);
+            monitor.afterPoll(pollStart);
         } catch (IOException e) {
             throw new UncheckedIOException(loop + ": polling failed", e);
         } finally {
@@ -494,12 +522,15 @@ final class LoopCore {
         }
     }
 
-    private void runTask(Runnable task) {
+    private void runTask(Runnable queued) {
+        Runnable task = monitor.unwrap(queued);
+        monitor.beginCallback(task);
         try {
             task.run();
         } catch (Throwable t) {
             loop.reportError(task, t);
         }
+        monitor.endTask(task);
     }
 
     private long pollTimeout() {
@@ -557,8 +588,7 @@ final class LoopCore {
         drainRemoteTasks();
         List<Runnable> neverRan = new ArrayList<>();
         if (collect) {
-            neverRan.addAll(localTasks);
-            localTasks.clear();
+            collectNeverRan(neverRan);
         } else {
             Runnable task;
             while ((task = localTasks.poll()) != null) {
@@ -571,11 +601,19 @@ final class LoopCore {
         }
         watches.clear();
         terminated = true;
+        monitor.markTerminated();
         poller.close();
         terminatedLatch.countDown();
         CompletableFuture<List<Runnable>> halt = haltResult;
         if (halt != null) {
             halt.complete(neverRan);
+        }
+    }
+
+    private void collectNeverRan(List<Runnable> neverRan) {
+        Runnable task;
+        while ((task = localTasks.poll()) != null) {
+            neverRan.add(LoopMonitor.original(task));
         }
     }
 
@@ -626,8 +664,7 @@ final class LoopCore {
         if (inEventLoop()) {
             List<Runnable> neverRan = new ArrayList<>();
             drainRemoteTasks();
-            neverRan.addAll(localTasks);
-            localTasks.clear();
+            collectNeverRan(neverRan);
             return neverRan;
         }
         driveUntilTerminated();
@@ -663,6 +700,11 @@ final class LoopCore {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    LoopStats stats() {
+        return new LoopStats(monitor.counters(), localTasks.size() + remoteTasks.size(),
+                timers.size(), watches.size(), monitor.latency());
     }
 
     boolean isShutdown() {

@@ -62,13 +62,8 @@ final class WatchImpl extends Registration implements Watch {
 
     @Override
     protected void onReady(int ready) {
-        if (cancelled) {
-            return;
-        }
-        try {
-            callback.onReady(this, ready);
-        } catch (Throwable t) {
-            loop.reportError(callback, t);
+        if (!cancelled) {
+            loop.dispatchWatch(this, callback, ready);
         }
     }
 

@@ -1,0 +1,321 @@
+package io.evloop;
+
+import io.evloop.internal.LoopEvents;
+import io.evloop.internal.TraceBuffer;
+import io.evloop.internal.Watchdog;
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * What a loop tells about itself: counters and times for {@link LoopStats}, the callback that
+ * runs now for the {@link Watchdog}, slow-iteration reports, trace records and JFR events.
+ * Written by the loop thread; read from any thread.
+ *
+ * <p>Cost per callback: two ordered stores (which callback runs), plus, only while a trace
+ * records, two clock reads. Cost per iteration: one clock read, and two more around a poll that
+ * may block.
+ */
+final class LoopMonitor implements Watchdog.Monitored {
+    private static final VarHandle RUNNING;
+    private static final VarHandle SEQUENCE;
+    private static final int SAMPLE_MASK = LoopStats.LATENCY_SAMPLE_EVERY - 1;
+    private static final long HIGHEST_LATENCY = 3_600_000_000_000L;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RUNNING = lookup.findVarHandle(LoopMonitor.class, "running", Object.class);
+            SEQUENCE = lookup.findVarHandle(LoopMonitor.class, "sequence", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final EventLoop loop;
+    private final long slowNanos;
+    private volatile boolean terminated;
+
+    private Object running;
+    private long sequence;
+
+    private long iterations;
+    private long tasksRun;
+    private long ioEvents;
+    private long timersFired;
+    private long blockedNanos;
+    private long runningNanos;
+
+    private long iterationStart;
+    private long iterationBlocked;
+    private long tasksBefore;
+    private long timersBefore;
+    private long eventsBefore;
+    private LoopEvents.Iteration jfrIteration;
+
+    private volatile TraceBuffer trace;
+    private volatile boolean tracing;
+    private long callbackStart;
+
+    private final SingleWriterRecorder latency = new SingleWriterRecorder(HIGHEST_LATENCY, 2);
+    private final Histogram latencyTotal = new Histogram(HIGHEST_LATENCY, 2);
+    private Histogram latencyInterval;
+
+    LoopMonitor(EventLoop loop, long slowNanos) {
+        this.loop = loop;
+        this.slowNanos = slowNanos;
+        this.iterationStart = System.nanoTime();
+    }
+
+    // ------------------------------------------------------------ submissions (any thread)
+
+    /**
+     * Wraps a task submitted from another thread when it is sampled for latency or a trace
+     * records; otherwise returns it as it is.
+     */
+    Runnable onRemoteSubmit(Runnable task) {
+        if (tracing) {
+            return new TimedTask(task, System.nanoTime(), Thread.currentThread().getName());
+        }
+        if ((ThreadLocalRandom.current().nextInt() & SAMPLE_MASK) == 0) {
+            return new TimedTask(task, System.nanoTime(), null);
+        }
+        return task;
+    }
+
+    /** Called on the loop thread before a task runs; returns the task to run. */
+    Runnable unwrap(Runnable task) {
+        if (!(task instanceof TimedTask)) {
+            return task;
+        }
+        TimedTask timed = (TimedTask) task;
+        latency.recordValue(Math.min(HIGHEST_LATENCY,
+                Math.max(0, System.nanoTime() - timed.submitted)));
+        TraceBuffer buffer = trace;
+        if (timed.from != null && buffer != null && tracing) {
+            buffer.instant("submitted from " + timed.from, timed.submitted);
+        }
+        return timed.task;
+    }
+
+    static Runnable original(Runnable task) {
+        return task instanceof TimedTask ? ((TimedTask) task).task : task;
+    }
+
+    // ------------------------------------------------------------ loop thread
+
+    /** Starts an iteration; returns the time, which the loop also uses for timers. */
+    long beginIteration() {
+        long now = System.nanoTime();
+        long ran = now - iterationStart - iterationBlocked;
+        runningNanos += ran;
+        if (ran > slowNanos && iterations > 0) {
+            reportSlowIteration(ran);
+        }
+        LoopEvents.Iteration event = jfrIteration;
+        if (event != null) {
+            commit(event);
+            jfrIteration = null;
+        }
+        if (LoopEvents.ITERATION.isEnabled()) {
+            jfrIteration = new LoopEvents.Iteration();
+            jfrIteration.begin();
+        }
+        iterations++;
+        iterationStart = now;
+        iterationBlocked = 0;
+        tasksBefore = tasksRun;
+        timersBefore = timersFired;
+        eventsBefore = ioEvents;
+        return now;
+    }
+
+    private void commit(LoopEvents.Iteration event) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.loop = loop.name();
+            event.tasks = (int) (tasksRun - tasksBefore);
+            event.timers = (int) (timersFired - timersBefore);
+            event.ioEvents = (int) (ioEvents - eventsBefore);
+            event.blocked = iterationBlocked;
+            event.commit();
+        }
+    }
+
+    private void reportSlowIteration(long nanos) {
+        long callbacks = (tasksRun - tasksBefore) + (timersFired - timersBefore)
+                + (ioEvents - eventsBefore);
+        ErrorHandlers.LOG.log(Level.WARNING, () -> loop + ": one iteration ran " + callbacks
+                + " callbacks for " + nanos / 1_000_000 + " ms (threshold "
+                + slowNanos / 1_000_000 + " ms)");
+    }
+
+    /** Returns the clock before a poll that may block, or 0 for one that will not. */
+    long beforePoll(long timeoutNanos) {
+        if (timeoutNanos == 0 && !tracing) {
+            return 0;
+        }
+        return System.nanoTime();
+    }
+
+    void afterPoll(long startNanos) {
+        if (startNanos == 0) {
+            return;
+        }
+        long end = System.nanoTime();
+        long waited = end - startNanos;
+        iterationBlocked += waited;
+        blockedNanos += waited;
+        TraceBuffer buffer = trace;
+        if (buffer != null && tracing) {
+            buffer.span("poll", startNanos, end);
+        }
+    }
+
+    void beginCallback(Object callback) {
+        RUNNING.setRelease(this, callback);
+        SEQUENCE.setRelease(this, sequence + 1);
+        if (tracing) {
+            callbackStart = System.nanoTime();
+        }
+    }
+
+    void endTask(Object callback) {
+        tasksRun++;
+        endCallback(callback);
+    }
+
+    void endTimer(Object callback) {
+        timersFired++;
+        endCallback(callback);
+    }
+
+    void endIo(Object callback) {
+        ioEvents++;
+        endCallback(callback);
+    }
+
+    private void endCallback(Object callback) {
+        RUNNING.setRelease(this, (Object) null);
+        TraceBuffer buffer = trace;
+        if (buffer != null && tracing) {
+            buffer.span(new CallbackName(callback), callbackStart, System.nanoTime());
+        }
+    }
+
+    void markTerminated() {
+        terminated = true;
+    }
+
+    // ------------------------------------------------------------ tracing and stats
+
+    void trace(TraceBuffer buffer) {
+        trace = buffer;
+        tracing = true;
+    }
+
+    void stopTrace() {
+        tracing = false;
+    }
+
+    boolean isTracing() {
+        return tracing;
+    }
+
+    TraceBuffer traceBuffer() {
+        return trace;
+    }
+
+    long[] counters() {
+        return new long[] {iterations, tasksRun, ioEvents, timersFired, blockedNanos,
+            runningNanos};
+    }
+
+    /** Samples, p50, p99 and max of the submission latency, in nanoseconds. */
+    synchronized long[] latency() {
+        latencyInterval = latency.getIntervalHistogram(latencyInterval);
+        latencyTotal.add(latencyInterval);
+        return new long[] {latencyTotal.getTotalCount(),
+            latencyTotal.getValueAtPercentile(50), latencyTotal.getValueAtPercentile(99),
+            latencyTotal.getMaxValue()};
+    }
+
+    // ------------------------------------------------------------ watchdog (its thread)
+
+    @Override
+    public Object runningCallback() {
+        return RUNNING.getAcquire(this);
+    }
+
+    @Override
+    public long callbackSequence() {
+        return (long) SEQUENCE.getAcquire(this);
+    }
+
+    @Override
+    public long slowThresholdNanos() {
+        return slowNanos;
+    }
+
+    @Override
+    public boolean terminated() {
+        return terminated;
+    }
+
+    @Override
+    public void reportSlow(Object callback, long nanos, boolean finished) {
+        String name = EventLoop.describe(callback);
+        long millis = nanos / 1_000_000;
+        ErrorHandlers.LOG.log(Level.WARNING, () -> loop + ": " + (finished
+                ? "callback " + name + " ran for about " + millis + " ms"
+                : "callback " + name + " has been running for about " + millis + " ms")
+                + " (threshold " + slowNanos / 1_000_000 + " ms)");
+        LoopEvents.SlowCallback event = new LoopEvents.SlowCallback();
+        if (event.isEnabled()) {
+            event.loop = loop.name();
+            event.callback = name;
+            event.approximateDuration = nanos;
+            event.commit();
+        }
+    }
+
+    /** A task from another thread with the time (and, while tracing, the thread) it came. */
+    private static final class TimedTask implements Runnable {
+        final Runnable task;
+        final long submitted;
+        final String from;
+
+        TimedTask(Runnable task, long submitted, String from) {
+            this.task = task;
+            this.submitted = submitted;
+            this.from = from;
+        }
+
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
+        }
+    }
+
+    /** A callback's name, computed only when a trace is written. */
+    private static final class CallbackName {
+        private final Object callback;
+
+        CallbackName(Object callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public String toString() {
+            return EventLoop.describe(callback);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.evloop;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of what a loop has done since it opened, from {@link EventLoop#stats()}. Counters
+ * are read without stopping the loop, so a snapshot taken while it runs may mix values from
+ * neighbouring iterations. Immutable and thread-safe.
+ *
+ * <p>Submission latency, the time from {@code execute} (or any submission) to the start of the
+ * task, is sampled: one task in {@value #LATENCY_SAMPLE_EVERY} carries a timestamp.
+ */
+public final class LoopStats {
+    /** One task in this many records its submission latency. */
+    public static final int LATENCY_SAMPLE_EVERY = 64;
+
+    private final long iterations;
+    private final long tasksRun;
+    private final long ioEvents;
+    private final long timersFired;
+    private final long blockedNanos;
+    private final long runningNanos;
+    private final int queuedTasks;
+    private final int pendingTimers;
+    private final int watches;
+    private final long latencySamples;
+    private final long latencyP50;
+    private final long latencyP99;
+    private final long latencyMax;
+
+    LoopStats(long[] counters, int queuedTasks, int pendingTimers, int watches,
+            long[] latency) {
+        this.iterations = counters[0];
+        this.tasksRun = counters[1];
+        this.ioEvents = counters[2];
+        this.timersFired = counters[3];
+        this.blockedNanos = counters[4];
+        this.runningNanos = counters[5];
+        this.queuedTasks = queuedTasks;
+        this.pendingTimers = pendingTimers;
+        this.watches = watches;
+        this.latencySamples = latency[0];
+        this.latencyP50 = latency[1];
+        this.latencyP99 = latency[2];
+        this.latencyMax = latency[3];
+    }
+
+    /** Iterations run (one iteration: tasks, due timers, one poll). */
+    public long iterations() {
+        return iterations;
+    }
+
+    /** Tasks run (from {@code execute}, {@code submit}, completions of offloaded work). */
+    public long tasksRun() {
+        return tasksRun;
+    }
+
+    /** Readiness callbacks dispatched to watches. */
+    public long ioEvents() {
+        return ioEvents;
+    }
+
+    /** Timer runs (each run of a periodic timer counts). */
+    public long timersFired() {
+        return timersFired;
+    }
+
+    /** Time spent blocked in the poller, waiting for something to do. */
+    public Duration blocked() {
+        return Duration.ofNanos(blockedNanos);
+    }
+
+    /** Time spent running: callbacks, and polls that did not wait. */
+    public Duration running() {
+        return Duration.ofNanos(runningNanos);
+    }
+
+    /** Tasks queued and not yet started, from all threads. */
+    public int queuedTasks() {
+        return queuedTasks;
+    }
+
+    /** Timers scheduled and not yet fired. */
+    public int pendingTimers() {
+        return pendingTimers;
+    }
+
+    /** Watches registered. */
+    public int watches() {
+        return watches;
+    }
+
+    /** How many submissions were sampled for latency. */
+    public long latencySamples() {
+        return latencySamples;
+    }
+
+    /** The median submission-to-start latency of the samples (zero when none). */
+    public Duration latencyP50() {
+        return Duration.ofNanos(latencyP50);
+    }
+
+    /** The 99th percentile submission-to-start latency of the samples. */
+    public Duration latencyP99() {
+        return Duration.ofNanos(latencyP99);
+    }
+
+    /** The largest submission-to-start latency sampled. */
+    public Duration latencyMax() {
+        return Duration.ofNanos(latencyMax);
+    }
+
+    @Override
+    public String toString() {
+        return "iterations=" + iterations + " tasks=" + tasksRun + " ioEvents=" + ioEvents
+                + " timers=" + timersFired + " blocked=" + blocked().toMillis() + "ms running="
+                + running().toMillis() + "ms queued=" + queuedTasks + " pendingTimers="
+                + pendingTimers + " watches=" + watches + " latency(p50/p99/max)="
+                + latencyP50 / 1000 + "/" + latencyP99 / 1000 + "/" + latencyMax / 1000 + "us";
+    }
+}

@@ -1,0 +1,128 @@
+package io.evloop.internal;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Finds callbacks that keep a loop busy too long, without timing each callback on the loop: the
+ * loop only publishes which callback runs and a sequence number (two ordered stores), and one
+ * shared daemon thread samples every loop a few times per threshold. A callback seen running in
+ * consecutive samples has run at least as long as those samples span, so durations are exact to
+ * one sampling period (a quarter of the smallest threshold, at least 5 ms).
+ */
+public final class Watchdog {
+    /** What a loop shows the watchdog. Implementations are safe to read from any thread. */
+    public interface Monitored {
+        /** The callback running now, or null between callbacks. */
+        Object runningCallback();
+
+        /** Increases by one each time a callback starts. */
+        long callbackSequence();
+
+        long slowThresholdNanos();
+
+        /** Whether the loop has terminated; the watchdog then forgets it. */
+        boolean terminated();
+
+        /** Called on the watchdog thread when a slow callback finished, or still runs. */
+        void reportSlow(Object callback, long approximateNanos, boolean finished);
+    }
+
+    private static final long MIN_PERIOD_NANOS = 5_000_000;
+    private static final List<Entry> ENTRIES = new ArrayList<>();
+    private static Thread thread;
+
+    private Watchdog() {}
+
+    /** Starts watching a loop; the watchdog holds it weakly and drops it when it terminates. */
+    public static synchronized void watch(Monitored loop) {
+        ENTRIES.add(new Entry(loop));
+        if (thread == null) {
+            thread = new Thread(Watchdog::run, "evloop-watchdog");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        Watchdog.class.notifyAll();
+    }
+
+    private static void run() {
+        while (true) {
+            long period;
+            synchronized (Watchdog.class) {
+                period = sampleAll(System.nanoTime());
+                try {
+                    if (ENTRIES.isEmpty()) {
+                        Watchdog.class.wait();
+                    } else {
+                        Watchdog.class.wait(period / 1_000_000, (int) (period % 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Samples every loop; returns the period until the next sample. */
+    private static long sampleAll(long now) {
+        long period = Long.MAX_VALUE;
+        for (Iterator<Entry> it = ENTRIES.iterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            Monitored loop = entry.loop.get();
+            if (loop == null || loop.terminated()) {
+                it.remove();
+                continue;
+            }
+            long threshold = loop.slowThresholdNanos();
+            period = Math.min(period, Math.max(MIN_PERIOD_NANOS, threshold / 4));
+            entry.sample(loop, now, Math.max(MIN_PERIOD_NANOS, threshold / 4));
+        }
+        return period == Long.MAX_VALUE ? MIN_PERIOD_NANOS : period;
+    }
+
+    private static final class Entry {
+        final WeakReference<Monitored> loop;
+        Object callback;
+        long sequence = -1;
+        long firstSeen;
+        long lastSeen;
+        boolean warnedStillRunning;
+
+        Entry(Monitored loop) {
+            this.loop = new WeakReference<>(loop);
+        }
+
+        void sample(Monitored loop, long now, long period) {
+            Object running = loop.runningCallback();
+            long seq = loop.callbackSequence();
+            if (running != null && running == callback && seq == sequence) {
+                lastSeen = now;
+                long soFar = lastSeen - firstSeen + period;
+                if (!warnedStillRunning && soFar >= 10 * loop.slowThresholdNanos()) {
+                    warnedStillRunning = true;
+                    loop.reportSlow(callback, soFar, false);
+                }
+                return;
+            }
+            finish(loop, period);
+            callback = running;
+            sequence = seq;
+            firstSeen = now;
+            lastSeen = now;
+            warnedStillRunning = false;
+        }
+
+        /** The callback seen before has ended: report it if it ran too long. */
+        private void finish(Monitored loop, long period) {
+            if (callback == null) {
+                return;
+            }
+            long duration = lastSeen - firstSeen + period;
+            if (lastSeen > firstSeen && duration >= loop.slowThresholdNanos()) {
+                loop.reportSlow(callback, duration, true);
+            }
+        }
+    }
+}
