@@ -79,7 +79,8 @@ public final class EventLoop extends AbstractExecutorService
         this.errorHandler = builder.errorHandler;
         this.offloadExecutor = builder.offloadExecutor;
         Poller poller = BackendChooser.open(builder.backend, builder.binding);
-        LoopMonitor monitor = new LoopMonitor(this, builder.slowThreshold.toNanos());
+        LoopMonitor monitor = new LoopMonitor(this, builder.slowThreshold.toNanos(),
+                builder.monitoring);
         this.core = new LoopCore(this, poller, monitor);
         this.trace = new LoopTrace(monitor, name);
     }
@@ -614,8 +615,20 @@ public final class EventLoop extends AbstractExecutorService
         private Executor offloadExecutor;
         private boolean daemon = true;
         private Duration slowThreshold = Duration.ofMillis(100);
+        private boolean monitoring = true;
 
         private Builder() {}
+
+        /**
+         * Whether the loop keeps {@linkplain EventLoop#stats() stats}, reports slow callbacks,
+         * can record {@linkplain EventLoop#trace() traces} and emits JFR events; default true.
+         * Off, {@code stats()} reports zeros and {@code trace().start()} throws. Meant for
+         * measuring what monitoring costs; it costs little enough to stay on.
+         */
+        public Builder monitoring(boolean monitoring) {
+            this.monitoring = monitoring;
+            return this;
+        }
 
         /**
          * A callback, timer or I/O callback that runs longer than this, or an iteration whose

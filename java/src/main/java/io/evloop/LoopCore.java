@@ -89,7 +89,9 @@ final class LoopCore {
         this.loop = loop;
         this.poller = poller;
         this.monitor = monitor;
-        Watchdog.watch(monitor);
+        if (monitor.isOn()) {
+            Watchdog.watch(monitor);
+        }
     }
 
     boolean inEventLoop() {

@@ -37,6 +37,8 @@ final class LoopMonitor implements Watchdog.Monitored {
 
     private final EventLoop loop;
     private final long slowNanos;
+    /** False when the builder switched monitoring off: every hook returns at once. */
+    private final boolean on;
     private volatile boolean terminated;
 
     private Object running;
@@ -64,9 +66,10 @@ final class LoopMonitor implements Watchdog.Monitored {
     private final Histogram latencyTotal = new Histogram(HIGHEST_LATENCY, 2);
     private Histogram latencyInterval;
 
-    LoopMonitor(EventLoop loop, long slowNanos) {
+    LoopMonitor(EventLoop loop, long slowNanos, boolean on) {
         this.loop = loop;
         this.slowNanos = slowNanos;
+        this.on = on;
         this.iterationStart = System.nanoTime();
     }
 
@@ -77,6 +80,9 @@ final class LoopMonitor implements Watchdog.Monitored {
      * records; otherwise returns it as it is.
      */
     Runnable onRemoteSubmit(Runnable task) {
+        if (!on) {
+            return task;
+        }
         if (tracing) {
             return new TimedTask(task, System.nanoTime(), Thread.currentThread().getName());
         }
@@ -109,6 +115,9 @@ final class LoopMonitor implements Watchdog.Monitored {
 
     /** Starts an iteration; returns the time, which the loop also uses for timers. */
     long beginIteration() {
+        if (!on) {
+            return 0;
+        }
         long now = System.nanoTime();
         long ran = now - iterationStart - iterationBlocked;
         runningNanos += ran;
@@ -155,7 +164,7 @@ final class LoopMonitor implements Watchdog.Monitored {
 
     /** Returns the clock before a poll that may block, or 0 for one that will not. */
     long beforePoll(long timeoutNanos) {
-        if (timeoutNanos == 0 && !tracing) {
+        if (!on || (timeoutNanos == 0 && !tracing)) {
             return 0;
         }
         return System.nanoTime();
@@ -176,6 +185,9 @@ final class LoopMonitor implements Watchdog.Monitored {
     }
 
     void beginCallback(Object callback) {
+        if (!on) {
+            return;
+        }
         RUNNING.setRelease(this, callback);
         SEQUENCE.setRelease(this, sequence + 1);
         if (tracing) {
@@ -184,16 +196,25 @@ final class LoopMonitor implements Watchdog.Monitored {
     }
 
     void endTask(Object callback) {
+        if (!on) {
+            return;
+        }
         tasksRun++;
         endCallback(callback);
     }
 
     void endTimer(Object callback) {
+        if (!on) {
+            return;
+        }
         timersFired++;
         endCallback(callback);
     }
 
     void endIo(Object callback) {
+        if (!on) {
+            return;
+        }
         ioEvents++;
         endCallback(callback);
     }
@@ -212,7 +233,16 @@ final class LoopMonitor implements Watchdog.Monitored {
 
     // ------------------------------------------------------------ tracing and stats
 
+    /** Whether this loop monitors itself (the watchdog needs to look at it). */
+    boolean isOn() {
+        return on;
+    }
+
     void trace(TraceBuffer buffer) {
+        if (!on) {
+            throw new IllegalStateException(loop + " was built with monitoring(false): it "
+                    + "cannot record a trace");
+        }
         trace = buffer;
         tracing = true;
     }
