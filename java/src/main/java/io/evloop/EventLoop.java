@@ -260,7 +260,7 @@ public final class EventLoop extends AbstractExecutorService
             }
         };
         try {
-            execute(completion);
+            execute(named("complete offload", completion));
         } catch (RejectedExecutionException closed) {
             completion.run();
         }

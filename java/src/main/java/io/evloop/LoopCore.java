@@ -1,5 +1,6 @@
 package io.evloop;
 
+import io.evloop.internal.JfrSwitch;
 import io.evloop.internal.LoopEvents;
 import io.evloop.internal.Poller;
 import io.evloop.internal.TimerHeap;
@@ -134,7 +135,7 @@ final class LoopCore {
     private void wakeIfSleeping() {
         if (wakeState.get() == SLEEPING && wakeState.compareAndSet(SLEEPING, AWAKE)) {
             poller.wakeup();
-            if (LoopEvents.WAKEUP.isEnabled()) {
+            if (JfrSwitch.active() && LoopEvents.WAKEUP.isEnabled()) {
                 LoopEvents.Wakeup event = new LoopEvents.Wakeup();
                 event.loop = loop.name();
                 event.commit();
@@ -164,7 +165,8 @@ final class LoopCore {
             checkAccepting(source);
             addTimer(task);
         } else {
-            execute(() -> addTimer(task));
+            execute(EventLoop.named("schedule " + EventLoop.describe(source),
+                    () -> addTimer(task)));
         }
         return task;
     }

@@ -1,5 +1,6 @@
 package io.evloop;
 
+import io.evloop.internal.JfrSwitch;
 import io.evloop.internal.LoopEvents;
 import io.evloop.internal.TraceBuffer;
 import io.evloop.internal.Watchdog;
@@ -129,7 +130,7 @@ final class LoopMonitor implements Watchdog.Monitored {
             commit(event);
             jfrIteration = null;
         }
-        if (LoopEvents.ITERATION.isEnabled()) {
+        if (JfrSwitch.active() && LoopEvents.ITERATION.isEnabled()) {
             jfrIteration = new LoopEvents.Iteration();
             jfrIteration.begin();
         }
@@ -303,12 +304,14 @@ final class LoopMonitor implements Watchdog.Monitored {
                 ? "callback " + name + " ran for about " + millis + " ms"
                 : "callback " + name + " has been running for about " + millis + " ms")
                 + " (threshold " + slowNanos / 1_000_000 + " ms)");
-        LoopEvents.SlowCallback event = new LoopEvents.SlowCallback();
-        if (event.isEnabled()) {
-            event.loop = loop.name();
-            event.callback = name;
-            event.approximateDuration = nanos;
-            event.commit();
+        if (JfrSwitch.active()) {
+            LoopEvents.SlowCallback event = new LoopEvents.SlowCallback();
+            if (event.isEnabled()) {
+                event.loop = loop.name();
+                event.callback = name;
+                event.approximateDuration = nanos;
+                event.commit();
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import jdk.jfr.Timespan;
 /**
  * The loop's Java Flight Recorder events, so that {@code jfr print} and JDK Mission Control show
  * the loop next to GC and threads. They cost nothing while no recording enables them: the loop
- * checks {@link #ITERATION} before it creates an event.
+ * checks {@link JfrSwitch#active()}, then {@link #ITERATION}, before it creates an event, and
+ * this class is not even loaded before JFR starts.
  */
 public final class LoopEvents {
     /** The type of {@link Iteration}, to ask cheaply whether a recording wants it. */

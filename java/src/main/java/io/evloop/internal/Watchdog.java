@@ -67,6 +67,7 @@ public final class Watchdog {
 
     /** Samples every loop; returns the period until the next sample. */
     private static long sampleAll(long now) {
+        JfrSwitch.refresh();
         long period = Long.MAX_VALUE;
         for (Iterator<Entry> it = ENTRIES.iterator(); it.hasNext(); ) {
             Entry entry = it.next();
