@@ -170,6 +170,10 @@ public final class EventLoop extends AbstractExecutorService
         if (callback instanceof SubmittedTask) {
             return describe(((SubmittedTask<?>) callback).source);
         }
+        if (callback instanceof Runnable && callback.getClass().getEnclosingClass()
+                == LoopCore.class) {
+            return callback.toString();
+        }
         String type = callback.getClass().getName();
         int lambda = type.indexOf("$$Lambda");
         return lambda > 0 ? type.substring(0, lambda) + " (lambda)" : type;

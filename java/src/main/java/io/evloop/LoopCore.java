@@ -165,8 +165,7 @@ final class LoopCore {
             checkAccepting(source);
             addTimer(task);
         } else {
-            execute(EventLoop.named("schedule " + EventLoop.describe(source),
-                    () -> addTimer(task)));
+            execute(new AddTimer(task));
         }
         return task;
     }
@@ -194,9 +193,47 @@ final class LoopCore {
             return;
         }
         try {
-            execute(() -> timers.remove(task));
+            execute(new RemoveTimer(task));
         } catch (RejectedExecutionException closing) {
             // Closing cancels and drops every timer, this one included.
+        }
+    }
+
+    /** Adds a timer scheduled from another thread; named lazily for reports and traces. */
+    private final class AddTimer implements Runnable {
+        private final ScheduledTask<?> task;
+
+        AddTimer(ScheduledTask<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            addTimer(task);
+        }
+
+        @Override
+        public String toString() {
+            return "schedule " + EventLoop.describe(task.source());
+        }
+    }
+
+    /** Removes a timer cancelled from another thread. */
+    private final class RemoveTimer implements Runnable {
+        private final ScheduledTask<?> task;
+
+        RemoveTimer(ScheduledTask<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            timers.remove(task);
+        }
+
+        @Override
+        public String toString() {
+            return "cancel " + EventLoop.describe(task.source());
         }
     }
 
