@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
 /**
  * The engine behind {@link EventLoop}: the run queues, the timer heap, the iteration, and the
@@ -60,8 +60,8 @@ final class LoopCore {
     final Poller poller;
 
     private final ArrayDeque<Runnable> localTasks = new ArrayDeque<>();
-    private final MpscUnboundedXaddArrayQueue<Runnable> remoteTasks =
-            new MpscUnboundedXaddArrayQueue<>(1024);
+    private final MpscUnboundedVarHandleArrayQueue<Runnable> remoteTasks =
+            new MpscUnboundedVarHandleArrayQueue<>(1024);
     private final TimerHeap<ScheduledTask<?>> timers = new TimerHeap<>();
     private final List<ScheduledTask<?>> rescheduled = new ArrayList<>();
     private final Set<WatchImpl> watches = new LinkedHashSet<>();
