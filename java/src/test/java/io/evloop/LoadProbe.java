@@ -11,6 +11,7 @@ public final class LoadProbe {
     public static void main(String[] args) {
         try (EventLoop loop = EventLoop.open()) {
             System.out.println("auto=" + loop.backend());
+            System.out.println("binding=" + loop.binding().map(Enum::name).orElse("none"));
         }
         for (Backend backend : new Backend[] {Backend.EPOLL, Backend.KQUEUE}) {
             try (EventLoop loop = EventLoop.open(backend)) {
