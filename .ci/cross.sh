@@ -8,7 +8,8 @@
 # against the cross-built library, and loads the library from the packed
 # jar in a fresh JVM on every JDK here, and on Debian's arm64 JDK 17 under
 # qemu-aarch64-static (unpacked into a cache folder, $EVL_CROSS_CACHE, by
-# apt with a private state: the machine's dpkg is not touched).
+# apt with a private state: the machine's dpkg is not touched); its glibc
+# also runs the aarch64 glibc C tests.
 # Idempotent; run as root on Debian 12.
 set -eu
 cd "$(dirname "$0")/.."
@@ -92,7 +93,8 @@ smoke_jar() { # expected-backend java-command...
 	fi
 	out=$("$@" $flags -cp "$cp" io.evloop.LoadProbe 2>&1 | grep -v Unsafe)
 	echo "$out" | sed 's/^/    /'
-	if ! echo "$out" | grep -qx "auto=$expected"; then
+	if ! echo "$out" | grep -qx "auto=$expected" ||
+		! echo "$out" | grep -qx "io=ok"; then
 		say "FAILED: $* did not run $expected from $jar"
 		exit 1
 	fi
@@ -100,12 +102,16 @@ smoke_jar() { # expected-backend java-command...
 
 install_tools
 start=$(date +%s)
+arm64_jre
+# test-platforms.sh runs the aarch64 glibc C tests with this glibc.
+EVL_AARCH64_SYSROOT=$CACHE/arm64/root
+export EVL_AARCH64_SYSROOT
 
 say "building the jar for all platforms"
-mvn -B -q -pl java -Pall-platforms verify \
+mvn -B -q -Dstyle.color=never -pl java -Pall-platforms verify \
 	-Dtest='NativeLoadingTest,PlatformTest' -Dsurefire.failIfNoSpecifiedTests=false
 dependency=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
-mvn -B -q -pl java "$dependency:build-classpath" \
+mvn -B -q -Dstyle.color=never -pl java "$dependency:build-classpath" \
 	-Dmdep.outputFile=target/cross-classpath.txt -Dmdep.includeScope=runtime
 
 say "the jar carries:"
@@ -131,7 +137,6 @@ if [ -x "$JDK25/bin/java" ]; then
 	say "the same on $JDK25"
 	smoke_jar EPOLL "$JDK25/bin/java"
 fi
-arm64_jre
 say "the same on Debian's arm64 JDK 17 under qemu-aarch64-static"
 smoke_jar EPOLL qemu-aarch64-static -L "$CACHE/arm64/root" \
 	"$CACHE/arm64/root/$ARM64_JAVA"

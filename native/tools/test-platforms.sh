@@ -3,9 +3,10 @@
 #
 # Runs the C tests of the cross builds that build-platforms.sh left in
 # BUILD_DIR, where this machine can run them: the x86-64 Linux builds on an
-# x86-64 host, the aarch64 musl build (static) on aarch64 or under
-# qemu-aarch64-static. Says which it did not run and why; fails only when a
-# test that ran failed.
+# x86-64 host, the aarch64 builds on aarch64 or under qemu-aarch64-static:
+# the musl build is static, the glibc build needs EVL_AARCH64_SYSROOT, a
+# folder holding an aarch64 glibc (qemu -L). Says which it did not run and
+# why; fails only when a test that ran failed.
 set -eu
 if [ $# -ne 1 ]; then
 	echo "usage: $0 BUILD_DIR" >&2
@@ -41,7 +42,12 @@ if [ "$host" = aarch64 ] && [ "$(uname -s)" = Linux ]; then
 	run linux-aarch64
 elif [ -n "$qemu" ]; then
 	run linux-aarch64-musl "$qemu"
-	not_run linux-aarch64 "dynamic glibc tests need an aarch64 glibc"
+	if [ -n "${EVL_AARCH64_SYSROOT:-}" ]; then
+		run linux-aarch64 "$qemu;-L;$EVL_AARCH64_SYSROOT"
+	else
+		not_run linux-aarch64 \
+			"no EVL_AARCH64_SYSROOT with an aarch64 glibc for qemu"
+	fi
 else
 	not_run linux-aarch64-musl "no qemu-aarch64-static"
 	not_run linux-aarch64 "needs an aarch64 host"

@@ -38,6 +38,7 @@ class NativeLoadingTest {
             assertEquals(nativeBackend().name(), probe.answer("auto"), probe.toString());
             assertEquals(nativeBackend().name(), probe.answer(nativeBackend().name()),
                     probe.toString());
+            assertEquals("ok", probe.answer("io"), probe.toString());
         } else {
             assertEquals("NIO", probe.answer("auto"), probe.toString());
             assertTrue(probe.stderr.contains(FALLBACK_LOG), probe.toString());
@@ -68,6 +69,7 @@ class NativeLoadingTest {
 
     private static void assertRefused(Probe probe, String reason) {
         assertEquals("NIO", probe.answer("auto"), probe.toString());
+        assertEquals("ok", probe.answer("io"), probe.toString());
         assertTrue(probe.stderr.contains(FALLBACK_LOG), probe.toString());
         assertTrue(probe.stderr.contains(reason), probe.toString());
         String refusal = probe.answer(nativeBackend().name());
