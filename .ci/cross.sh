@@ -27,6 +27,12 @@ say() {
 install_tools() {
 	zig=$(native/tools/zig-run --path 2>/dev/null || true)
 	if [ -z "$zig" ] || [ "$("$zig" version)" != "$ZIG_VERSION" ]; then
+		if ! command -v npm >/dev/null; then
+			say "installing npm"
+			apt-get update -q >/dev/null
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm \
+				>/dev/null
+		fi
 		say "installing zig $ZIG_VERSION from npm"
 		npm install -g --no-audit --no-fund "$ZIG_PACKAGE" >/dev/null
 		zig=$(native/tools/zig-run --path)
@@ -57,8 +63,12 @@ arm64_jre() {
 	fi
 	say "unpacking Debian's arm64 JRE into $CACHE/arm64"
 	state=$CACHE/arm64/apt
+	# Unpacked beside, renamed when complete: a run cut short leaves no
+	# root that looks finished.
+	partial=$CACHE/arm64/partial
 	rm -rf "$CACHE/arm64"
-	mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$root"
+	mkdir -p "$state/lists/partial" "$state/cache/archives/partial" \
+		"$partial"
 	touch "$state/status"
 	set -- -o APT::Architecture=arm64 -o APT::Architectures::=arm64 \
 		-o Dir::State::Lists="$state/lists" \
@@ -68,14 +78,15 @@ arm64_jre() {
 	apt-get "$@" install -q -y --download-only --no-install-recommends \
 		openjdk-17-jre-headless >/dev/null
 	for deb in "$state"/cache/archives/*.deb; do
-		dpkg -x "$deb" "$root"
+		dpkg -x "$deb" "$partial"
 	done
-	find "$root" -type l | while read -r link; do
+	find "$partial" -type l | while read -r link; do
 		target=$(readlink "$link")
 		case $target in
 		/*) ln -sfn "$root$target" "$link" ;;
 		esac
 	done
+	mv "$partial" "$root"
 	rm -rf "$state"
 }
 

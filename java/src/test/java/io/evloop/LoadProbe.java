@@ -18,6 +18,9 @@ public final class LoadProbe {
             System.out.println("auto=" + loop.backend());
             System.out.println("binding=" + loop.binding().map(Enum::name).orElse("none"));
             System.out.println("io=" + pipeRoundTrip(loop.start()));
+        } catch (RuntimeException e) {
+            System.out.println("auto=failed: " + e);
+            return;
         }
         for (Backend backend : new Backend[] {Backend.EPOLL, Backend.KQUEUE}) {
             try (EventLoop loop = EventLoop.open(backend)) {

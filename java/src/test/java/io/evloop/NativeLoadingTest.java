@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,6 +67,29 @@ class NativeLoadingTest {
         Probe probe = run("-D" + NativeLibraryLoader.PATH_PROPERTY + "=" + library);
         assertRefused(probe, "the evloop library " + library
                 + " has ABI version 9999, this evloop needs version 1");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void asksForTheMuslFolderOnMusl() throws Exception {
+        // A glibc JVM cannot load a musl library: the build without the musl folder misses it,
+        // the all-platforms build has it and the loader refuses it. Both fall back to NIO.
+        Probe probe = run("-D" + Platform.LIBC_PROPERTY + "=musl");
+        assertEquals("NIO", probe.answer("auto"), probe.toString());
+        String musl = Platform.current().toString().replace("(glibc)", "(musl)");
+        assertTrue(probe.stderr.contains("using NIO: no usable evloop library for " + musl),
+                probe.toString());
+        String folder = Platform.current().resourcePrefix() + "-musl/";
+        assertTrue(probe.stderr.contains(folder + System.mapLibraryName("evloop")),
+                probe.toString());
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aBadLibcPropertyIsAnError() throws Exception {
+        Probe probe = run("-D" + Platform.LIBC_PROPERTY + "=bionic");
+        assertTrue(probe.answer("auto").startsWith("failed: java.lang.IllegalArgumentException: "
+                + "system property evloop.libc=bionic names no C library"), probe.toString());
     }
 
     private static void assertRefused(Probe probe, String reason) {

@@ -68,6 +68,9 @@ public final class NativeSupport {
 
         synchronized Loaded load() {
             if (loaded == null && failure == null) {
+                // A bad evloop.libc is the user's error, not a missing library: it throws
+                // IllegalArgumentException here rather than falling back.
+                Platform.current();
                 try {
                     NativeBinding binding = bind(name);
                     loaded = new Loaded(binding, Abi.read(binding,
