@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NativeLoadingTest {
     private static final String FALLBACK_LOG = "evloop: the native backend is not available, "
-            + "using NIO: no usable evloop library for " + Platform.current();
+            + "using NIO: the native core cannot run on " + Platform.current();
 
     @TempDir
     Path dir;
@@ -77,7 +77,7 @@ class NativeLoadingTest {
         Probe probe = run("-D" + Platform.LIBC_PROPERTY + "=musl");
         assertEquals("NIO", probe.answer("auto"), probe.toString());
         String musl = Platform.current().toString().replace("(glibc)", "(musl)");
-        assertTrue(probe.stderr.contains("using NIO: no usable evloop library for " + musl),
+        assertTrue(probe.stderr.contains("using NIO: the native core cannot run on " + musl),
                 probe.toString());
         String folder = Platform.current().resourcePrefix() + "-musl/";
         assertTrue(probe.stderr.contains(folder + System.mapLibraryName("evloop")),
@@ -99,7 +99,7 @@ class NativeLoadingTest {
         assertTrue(probe.stderr.contains(reason), probe.toString());
         String refusal = probe.answer(nativeBackend().name());
         assertTrue(refusal.startsWith("refused: backend " + nativeBackend()
-                + " is not available: no usable evloop library for " + Platform.current()),
+                + " is not available: the native core cannot run on " + Platform.current()),
                 probe.toString());
         assertTrue(refusal.contains(reason), probe.toString());
     }

@@ -90,7 +90,7 @@ public final class NativeSupport {
 
     /** Every failure names the platform, so that a log line alone tells what was missing. */
     private static UnsatisfiedLinkError onPlatform(String reason, Throwable cause) {
-        String message = "no usable evloop library for " + Platform.current() + ": " + reason;
+        String message = "the native core cannot run on " + Platform.current() + ": " + reason;
         return (UnsatisfiedLinkError) new UnsatisfiedLinkError(message).initCause(cause);
     }
 
