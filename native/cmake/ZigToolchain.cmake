@@ -10,6 +10,9 @@ macro(evl_zig_toolchain target)
   set(CMAKE_C_COMPILER "${_evl_zig}/cc-${target}")
   set(CMAKE_AR "${_evl_zig}/ar" CACHE FILEPATH "zig ar")
   set(CMAKE_RANLIB "${_evl_zig}/ranlib" CACHE FILEPATH "zig ranlib")
+  # The jar ships release libraries without debug info (zig keeps it by
+  # default); the exported evl_* symbols stay.
+  set(CMAKE_SHARED_LINKER_FLAGS_RELEASE_INIT "-s")
   set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
   set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
   set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
