@@ -3,6 +3,12 @@
 # Sets <out-var> to the folder name under which JNA looks for a native
 # library inside a jar (com.sun.jna.Platform.RESOURCE_PREFIX), such as
 # linux-x86-64 or darwin-aarch64, for the platform being built for.
+#
+# JNA has no name for musl, so a Linux library built against musl (Alpine)
+# gets the suffix -musl: linux-x86-64-musl, linux-aarch64-musl. The Java
+# loader asks for the same names (NativeLibraryLoader, Platform).
+include(CheckCSourceCompiles)
+
 function(evl_jna_prefix out)
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
     set(os linux)
@@ -30,5 +36,21 @@ function(evl_jna_prefix out)
     set(arch "${cpu}")
   endif()
 
-  set(${out} "${os}-${arch}" PARENT_SCOPE)
+  set(suffix "")
+  if(os STREQUAL "linux")
+    # glibc defines __GLIBC__ in <features.h>, which <limits.h> includes;
+    # musl defines no macro of its own, so its absence means musl.
+    check_c_source_compiles([[
+#include <limits.h>
+#ifndef __GLIBC__
+#error not glibc
+#endif
+int main(void) { return 0; }
+]] EVL_LIBC_IS_GLIBC)
+    if(NOT EVL_LIBC_IS_GLIBC)
+      set(suffix "-musl")
+    endif()
+  endif()
+
+  set(${out} "${os}-${arch}${suffix}" PARENT_SCOPE)
 endfunction()

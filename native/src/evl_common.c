@@ -19,11 +19,19 @@
 
 #define NS_PER_SEC 1000000000LL
 
+/*
+ * The version evl_abi() reports. Only a test build overrides it, to give
+ * Java a library whose ABI it must refuse (see CMakeLists.txt).
+ */
+#ifndef EVL_REPORTED_ABI_VERSION
+#define EVL_REPORTED_ABI_VERSION EVL_ABI_VERSION
+#endif
+
 EVL_API int32_t evl_abi(int32_t key)
 {
 	switch (key) {
 	case EVL_ABI_VERSION_KEY:
-		return EVL_ABI_VERSION;
+		return EVL_REPORTED_ABI_VERSION;
 	case EVL_ABI_REQ_SIZE:
 		return (int32_t)sizeof(struct evl_req);
 	case EVL_ABI_REQ_TOKEN:

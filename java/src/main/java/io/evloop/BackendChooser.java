@@ -2,6 +2,7 @@ package io.evloop;
 
 import io.evloop.internal.NativeSupport;
 import io.evloop.internal.NioPoller;
+import io.evloop.internal.Platform;
 import io.evloop.internal.Poller;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -55,8 +56,8 @@ final class BackendChooser {
         String name = resolve(binding);
         String poller = NativeSupport.pollerOf(name);
         if (backend != null && !poller.equals(backend.name())) {
-            throw new UnsatisfiedLinkError("the evloop library for this platform provides "
-                    + poller + ", not " + backend);
+            throw new UnsatisfiedLinkError("the evloop library for " + Platform.current()
+                    + " provides " + poller + ", not " + backend);
         }
         return NativeSupport.openPoller(name);
     }

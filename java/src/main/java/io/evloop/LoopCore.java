@@ -523,6 +523,11 @@ final class LoopCore {
             if (!remoteTasks.isEmpty() || wakePending || mode != seenMode) {
                 timeout = 0;
             }
+            // A closing loop whose tasks just ran out terminates in the next iteration; it
+            // must not sleep first, as nothing may come to wake it (close() only waits).
+            if (seenMode != OPEN && readyToTerminate(seenMode)) {
+                timeout = 0;
+            }
         }
         long pollStart = monitor.beforePoll(timeout);
         try {
@@ -600,11 +605,16 @@ final class LoopCore {
             timersTrimmed = true;
             cancelTimers(current == CLOSING);
         }
-        if (quiescent() && (current == CLOSING || timers.isEmpty())) {
+        if (readyToTerminate(current)) {
             terminate(false);
             return true;
         }
         return false;
+    }
+
+    /** Whether a closing loop has nothing left to run: no task, and no timer it must wait for. */
+    private boolean readyToTerminate(int current) {
+        return quiescent() && (current == CLOSING || timers.isEmpty());
     }
 
     private boolean quiescent() {

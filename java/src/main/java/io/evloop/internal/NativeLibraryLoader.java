@@ -8,15 +8,17 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 /**
  * Finds the C core for the running platform: the file named by the system property
- * {@value #PATH_PROPERTY} when set, otherwise the library packed in the jar under JNA's
- * resource prefix (for example {@code linux-x86-64/libevloop.so}), extracted to a temporary
- * file when it is not already a plain file on the class path.
+ * {@value #PATH_PROPERTY} when set, otherwise the library packed in the jar under the
+ * platform's folder (see {@link Platform}: {@code linux-x86-64/libevloop.so},
+ * {@code linux-aarch64-musl/libevloop.so}, {@code darwin-aarch64/libevloop.dylib}, ...),
+ * extracted to a temporary file when it is not already a plain file on the class path.
  *
- * <p>The result is computed once; both bindings load the same file.
+ * <p>The result is computed once; both bindings load the same file. Whether the file loads and
+ * has the expected ABI is checked by {@link NativeSupport}, which names the platform in every
+ * failure.
  */
 public final class NativeLibraryLoader {
     /** System property naming a library file to load instead of the packed one. */
@@ -30,8 +32,8 @@ public final class NativeLibraryLoader {
     /**
      * Returns the library file, locating it on the first call.
      *
-     * @throws UnsatisfiedLinkError when no library exists for this platform, naming the
-     *     platform and where it was looked for
+     * @throws UnsatisfiedLinkError when no library exists for this platform, naming where it
+     *     was looked for
      */
     static synchronized Path libraryPath() {
         if (path == null && failure == null) {
@@ -60,8 +62,9 @@ public final class NativeLibraryLoader {
         String resource = resourcePrefix() + "/" + System.mapLibraryName("evloop");
         URL url = NativeLibraryLoader.class.getClassLoader().getResource(resource);
         if (url == null) {
-            throw new UnsatisfiedLinkError("no evloop library for this platform ("
-                    + resourcePrefix() + "): " + resource + " is not on the class path");
+            throw new UnsatisfiedLinkError(resource + " is not on the class path (this evloop "
+                    + "jar carries no library for the platform; set " + PATH_PROPERTY
+                    + " to one built for it)");
         }
         if ("file".equals(url.getProtocol())) {
             try {
@@ -89,35 +92,10 @@ public final class NativeLibraryLoader {
     }
 
     /**
-     * JNA's name for this platform: {@code linux-x86-64}, {@code linux-aarch64},
-     * {@code darwin-aarch64}, {@code darwin-x86-64}, and so on.
+     * The jar folder of this platform's library: JNA's name for it ({@code linux-x86-64},
+     * {@code darwin-aarch64}, ...), with {@code -musl} on Linux with musl.
      */
     public static String resourcePrefix() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String osName;
-        if (os.startsWith("linux")) {
-            osName = "linux";
-        } else if (os.startsWith("mac") || os.startsWith("darwin")) {
-            osName = "darwin";
-        } else if (os.startsWith("freebsd")) {
-            osName = "freebsd";
-        } else {
-            osName = os.replaceAll("\\W", "");
-        }
-        return osName + "-" + archName();
-    }
-
-    private static String archName() {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                return "x86-64";
-            case "aarch64":
-            case "arm64":
-                return "aarch64";
-            default:
-                return arch.replaceAll("\\W", "");
-        }
+        return Platform.current().resourcePrefix();
     }
 }

@@ -68,15 +68,17 @@ public final class NativeSupport {
 
         synchronized Loaded load() {
             if (loaded == null && failure == null) {
+                // A bad evloop.libc is the user's error, not a missing library: it throws
+                // IllegalArgumentException here rather than falling back.
+                Platform.current();
                 try {
                     NativeBinding binding = bind(name);
                     loaded = new Loaded(binding, Abi.read(binding,
                             NativeLibraryLoader.libraryPath().toString()));
                 } catch (UnsatisfiedLinkError e) {
-                    failure = e;
+                    failure = onPlatform(e.getMessage(), e);
                 } catch (LinkageError | RuntimeException e) {
-                    failure = (UnsatisfiedLinkError) new UnsatisfiedLinkError(
-                            "the " + name + " binding cannot load: " + e).initCause(e);
+                    failure = onPlatform("the " + name + " binding cannot load: " + e, e);
                 }
             }
             if (failure != null) {
@@ -84,6 +86,12 @@ public final class NativeSupport {
             }
             return loaded;
         }
+    }
+
+    /** Every failure names the platform, so that a log line alone tells what was missing. */
+    private static UnsatisfiedLinkError onPlatform(String reason, Throwable cause) {
+        String message = "the native core cannot run on " + Platform.current() + ": " + reason;
+        return (UnsatisfiedLinkError) new UnsatisfiedLinkError(message).initCause(cause);
     }
 
     private static NativeBinding bind(String name) {
