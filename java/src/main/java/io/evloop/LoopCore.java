@@ -523,11 +523,6 @@ final class LoopCore {
             if (!remoteTasks.isEmpty() || wakePending || mode != seenMode) {
                 timeout = 0;
             }
-            // A closing loop whose tasks just ran out terminates in the next iteration; it
-            // must not sleep first, as nothing may come to wake it (close() only waits).
-            if (seenMode != OPEN && readyToTerminate(seenMode)) {
-                timeout = 0;
-            }
         }
         long pollStart = monitor.beforePoll(timeout);
         try {
@@ -580,6 +575,7 @@ final class LoopCore {
     }
 
     private long pollTimeout() {
+        // A closing loop never sleeps: nothing may come to wake it, since close() only waits.
         if (!localTasks.isEmpty() || wakePending || mode >= CLOSING) {
             return 0;
         }

@@ -140,7 +140,9 @@ class NativeLoadingTest {
     private static String classPath() {
         Set<String> entries = new LinkedHashSet<>();
         for (String name : new String[] {"io.evloop.EventLoop", "io.evloop.LoadProbe",
-                "com.sun.jna.Native", "org.jctools.queues.MpscArrayQueue"}) {
+                "com.sun.jna.Native", "org.jctools.queues.MpscArrayQueue",
+                "org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue",
+                "org.HdrHistogram.Histogram"}) {
             try {
                 Class<?> type = Class.forName(name);
                 entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation()
