@@ -192,6 +192,8 @@ EVL_API int32_t evl_poll(evl_loop *loop, const struct evl_req *reqs,
  * stay valid until EVL_WRITTEN records have counted them, or until CLOSE
  * or DEL. Each evl_poll() reads into the arena from its start again, so
  * the caller must be done with the slices of the previous call.
+ * Descriptors stay the caller's: evl_close() forgets I/O sockets without
+ * closing them; only EVL_OP_CLOSE closes one.
  * A call that produced completions before waiting does not wait. At most
  * max_events records come back; what did not fit stays level-triggered for
  * the next call. max_events must exceed nreqs.

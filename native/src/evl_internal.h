@@ -68,7 +68,7 @@ struct evl_io;
 /* A new, empty I/O state, or NULL without memory. */
 struct evl_io *evl_io_new(void);
 
-/* Frees the state and closes every socket it still owns. */
+/* Frees the state; the descriptors of its sockets stay open. */
 void evl_io_free(struct evl_io *io);
 
 /* How many sockets the I/O state owns. */

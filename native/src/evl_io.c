@@ -78,12 +78,10 @@ void evl_io_free(struct evl_io *io)
 
 	if (io == NULL)
 		return;
-	for (i = 0; i < io->cap; i++) {
-		if (io->tab[i] != NULL) {
-			close(io->tab[i]->fd);
+	/* The descriptors stay the caller's: only CLOSE closes one. */
+	for (i = 0; i < io->cap; i++)
+		if (io->tab[i] != NULL)
 			free_conn(io->tab[i]);
-		}
-	}
 	free(io->tab);
 	free(io);
 }

@@ -135,8 +135,9 @@ static int test_write_at_once(void)
 	CHECK(read(sv[1], buf, sizeof(buf)) == 4);
 	CHECK(memcmp(buf, "ping", 4) == 0);
 	evl_close(l);
-	/* evl_close() closes the sockets the core still owns. */
-	CHECK(fcntl(sv[0], F_GETFD) < 0 && errno == EBADF);
+	/* evl_close() leaves the descriptors to their owner. */
+	CHECK(fcntl(sv[0], F_GETFD) >= 0);
+	close(sv[0]);
 	close(sv[1]);
 	return 0;
 }
@@ -194,6 +195,7 @@ static int test_partial_writes_and_shutdown(void)
 	CHECK(written == size);
 	CHECK(memcmp(in, out, size) == 0);
 	evl_close(l);
+	close(sv[0]);
 	close(sv[1]);
 	free(in);
 	free(out);
@@ -266,6 +268,8 @@ static int test_accept_and_connect(void)
 	CHECK(i >= 0 && ev[i].result == 2);
 	close(afd);
 	evl_close(l);
+	close(lfd);
+	close(cfd);
 	return 0;
 }
 
@@ -297,6 +301,7 @@ static int test_connect_refused(void)
 	CHECK(evl_poll(l, &r, 1, ev, 4, 20 * MS) == 1);
 	CHECK(ev[0].ready == EVL_FAILED && ev[0].result == -EPIPE);
 	evl_close(l);
+	close(cfd);
 	return 0;
 }
 
@@ -333,6 +338,7 @@ static int test_reset_peer(void)
 	CHECK(ev[0].result == -EPIPE || ev[0].result == -ECONNRESET);
 	close(lfd);
 	evl_close(l);
+	close(cfd);
 	return 0;
 }
 
@@ -365,6 +371,7 @@ static int test_bad_requests(void)
 	/* evl_ctl() takes no I/O operations. */
 	CHECK(evl_ctl(l, EVL_OP_WRITE, sv[0], 0, 5) == -EINVAL);
 	evl_close(l);
+	close(sv[0]);
 	close(sv[1]);
 	return 0;
 }

@@ -4,6 +4,8 @@ import io.evloop.EventLoop;
 import io.evloop.Interest;
 import io.evloop.Watch;
 import io.evloop.WatchCallback;
+import io.evloop.internal.LoopAccess;
+import io.evloop.internal.SocketIo;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
@@ -59,6 +61,17 @@ final class TcpConnection implements Connection, WatchCallback {
     /** Serves an accepted channel; on the loop thread. The channel is closed on failure. */
     static void accepted(EventLoop loop, SocketChannel channel, ConnectionHandler handler,
             NetOptions options) {
+        SocketIo io = LoopAccess.socketIo(loop);
+        if (io != null) {
+            try {
+                SocketSetup.applyStream(channel, options);
+                NativeConnection.open(loop, io, channel, handler, options);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(channel);
+                Failures.report(loop, "accepting " + channel, e);
+            }
+            return;
+        }
         TcpConnection c = new TcpConnection(loop, channel, handler, options);
         try {
             channel.configureBlocking(false);
@@ -104,7 +117,7 @@ final class TcpConnection implements Connection, WatchCallback {
             c.interestBits = done ? Watch.READABLE : Watch.WRITABLE;
             c.watch = loop.watch(channel, done ? Interest.READ : Interest.WRITE, c);
             if (done) {
-                c.open();
+                c.connected();
             } else {
                 long nanos = options.connectTimeout.toNanos();
                 c.connectTimer = loop.schedule(c::connectTimedOut, nanos, TimeUnit.NANOSECONDS);
@@ -141,10 +154,36 @@ final class TcpConnection implements Connection, WatchCallback {
             finish(connectFailure(connectTarget, e), false);
             return;
         }
+        connected();
+    }
+
+    /**
+     * The connect finished. Where the core does socket I/O (EPOLL), a {@link NativeConnection}
+     * takes the channel over; else this object serves it.
+     */
+    private void connected() {
         if (connectTimer != null) {
             connectTimer.cancel(false);
         }
-        open();
+        SocketIo io = LoopAccess.socketIo(loop);
+        if (io == null) {
+            open();
+            return;
+        }
+        closed = true;
+        watch.cancel();
+        try {
+            NativeConnection c = NativeConnection.open(loop, io, channel, handler, options);
+            if (c.isOpen()) {
+                connectFuture.complete(c);
+            } else {
+                connectFuture.completeExceptionally(new IOException("connection to "
+                        + connectTarget + " closed while it opened"));
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            connectFuture.completeExceptionally(e);
+        }
     }
 
     private void open() {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.evloop.Backend;
 import io.evloop.EventLoop;
 import io.evloop.TestBackends;
 import java.io.IOException;
@@ -57,6 +58,30 @@ class StreamTest {
             for (int i = 0; i < connections; i++) {
                 assertArrayEquals(sent.get(i), await(collectors.get(i).done), "connection " + i);
             }
+            await(server.close());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void epollConnectionsMoveTheirBytesInTheCore(TestBackends.Config config) throws Exception {
+        try (EventLoop loop = start(config)) {
+            CompletableFuture<Connection> accepted = new CompletableFuture<>();
+            Server server = Server.listen(loop, loopback(), () -> new NetTestSupport.Echo() {
+                @Override
+                public void onOpen(Connection connection) {
+                    accepted.complete(connection);
+                }
+            });
+            NetTestSupport.Collector client = new NetTestSupport.Collector(3);
+            Connection c = await(Client.connect(loop, server.localAddress(), client));
+            await(c.write("abc".getBytes()));
+            assertEquals("abc", new String(await(client.done)));
+            Class<?> expected = config.backend == Backend.EPOLL ? NativeConnection.class
+                    : TcpConnection.class;
+            assertInstanceOf(expected, c);
+            assertInstanceOf(expected, await(accepted));
+            await(c.close());
             await(server.close());
         }
     }
