@@ -489,6 +489,12 @@ final class LoopCore {
         if (!localTasks.isEmpty() || wakePending) {
             return 0;
         }
+        // Closing: the tasks this iteration ran may have been the last; the next closeStep()
+        // terminates then, and no wake-up would come to end the wait.
+        int current = mode;
+        if (current != OPEN && quiescent() && (current != SHUTDOWN || timers.isEmpty())) {
+            return 0;
+        }
         ScheduledTask<?> next = timers.peek();
         if (next == null) {
             return -1;
