@@ -60,13 +60,16 @@ public class EchoBench {
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
+        setUp(params.getBenchmark().endsWith("latency") ? 1 : CONNECTIONS);
+    }
+
+    private void setUp(int count) throws Exception {
         if (!EchoServers.available(impl)) {
             throw new IllegalStateException("skipped: " + impl + " is not available here");
         }
         server = EchoServers.start(impl);
         clientLoop = EventLoop.builder().backend(Backend.NIO).name("echo-client").build()
                 .start();
-        int count = params.getBenchmark().endsWith("latency") ? 1 : CONNECTIONS;
         for (int i = 0; i < count; i++) {
             Echoer e = new Echoer(size);
             e.connection = Client.connect(clientLoop, server.address(), e).get(10,
@@ -101,6 +104,38 @@ public class EchoBench {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public void latency() throws Exception {
         runRound();
+    }
+
+    /**
+     * A quick check outside JMH: every available impl echoes a few hundred rounds over 64
+     * connections per message size, and the rate is printed. Not a measurement.
+     */
+    public static void main(String[] args) throws Exception {
+        for (String impl : new String[] {"evloop-NIO", "evloop-EPOLL-JNA",
+                "evloop-EPOLL-PANAMA", "nio-plain", "netty-epoll"}) {
+            if (!EchoServers.available(impl)) {
+                System.out.println(impl + ": not available here");
+                continue;
+            }
+            for (int size : new int[] {64, 16384}) {
+                EchoBench bench = new EchoBench();
+                bench.impl = impl;
+                bench.size = size;
+                bench.setUp(CONNECTIONS);
+                try {
+                    int rounds = 300;
+                    long start = System.nanoTime();
+                    for (int i = 0; i < rounds; i++) {
+                        bench.runRound();
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("%-20s %6d B  %,10.0f echoes/s%n", impl, size,
+                            rounds * CONNECTIONS / seconds);
+                } finally {
+                    bench.tearDown();
+                }
+            }
+        }
     }
 
     /** Every connection sends one message; returns when every echo came back. */
