@@ -57,10 +57,10 @@ extern "C" {
 #define EVL_OP_DEL 3
 
 /*
- * I/O operations (evl_req.op of evl_poll only; Linux epoll only for now,
- * kqueue refuses them with -EINVAL, as evl_ctl() does). They make the core do the I/O of a
- * socket itself, so that one evl_poll() call per iteration moves the bytes
- * of every connection; see "I/O in the core" below.
+ * I/O operations (evl_req.op of evl_poll only; Linux epoll only for now:
+ * kqueue refuses them with -EINVAL, as evl_ctl() does). They make the core
+ * do the I/O of a socket itself, so that one evl_poll() call per iteration
+ * moves the bytes of every connection; see "I/O in the core" below.
  */
 #define EVL_OP_IO_ADD 4      /* fd is a connected stream socket; the core
 				reads it while interest has EVL_READ */

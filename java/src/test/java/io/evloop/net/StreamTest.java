@@ -18,15 +18,20 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -207,6 +212,40 @@ class StreamTest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> await(f));
             assertInstanceOf(ConnectException.class, e.getCause());
             assertTrue(e.getCause().getMessage().contains(free.toString()));
+        }
+    }
+
+    /**
+     * A listener that never accepts, with a full accept queue: Linux then drops new SYNs, so a
+     * connect neither succeeds nor fails, and only the timeout ends it.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void connectTimesOut(TestBackends.Config config) throws Exception {
+        try (EventLoop loop = start(config);
+                ServerSocketChannel silent = ServerSocketChannel.open()) {
+            silent.bind(loopback(), 1);
+            List<SocketChannel> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    SocketChannel filler = SocketChannel.open();
+                    filler.configureBlocking(false);
+                    filler.connect(silent.getLocalAddress());
+                    fillers.add(filler);
+                }
+                NetOptions options = NetOptions.builder()
+                        .connectTimeout(Duration.ofMillis(300)).build();
+                CompletableFuture<Connection> f = Client.connect(loop,
+                        silent.getLocalAddress(), options, new NetTestSupport.Collector(0));
+                ExecutionException e = assertThrows(ExecutionException.class, () -> await(f));
+                Assumptions.assumeTrue(e.getCause() instanceof SocketTimeoutException,
+                        "this kernel completed or refused the connect: " + e.getCause());
+                assertTrue(e.getCause().getMessage().contains("timed out"));
+            } finally {
+                for (SocketChannel filler : fillers) {
+                    filler.close();
+                }
+            }
         }
     }
 
