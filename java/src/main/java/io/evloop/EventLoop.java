@@ -78,6 +78,11 @@ public final class EventLoop extends AbstractExecutorService
             public int fd(SelectableChannel channel) {
                 return ChannelFd.of(channel);
             }
+
+            @Override
+            public void onTerminate(EventLoop loop, Runnable hook) {
+                loop.core.addTerminationHook(hook);
+            }
         });
     }
 

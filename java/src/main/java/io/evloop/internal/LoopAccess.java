@@ -14,6 +14,8 @@ public final class LoopAccess {
         Poller poller(EventLoop loop);
 
         int fd(SelectableChannel channel);
+
+        void onTerminate(EventLoop loop, Runnable hook);
     }
 
     private static volatile Accessor accessor;
@@ -34,6 +36,14 @@ public final class LoopAccess {
             return (NativePoller) poller;
         }
         return null;
+    }
+
+    /**
+     * Runs {@code hook} on the loop thread when the loop terminates, after its last tasks and
+     * before its watches and poller go. Call on the loop thread.
+     */
+    public static void onTerminate(EventLoop loop, Runnable hook) {
+        accessor.onTerminate(loop, hook);
     }
 
     /**

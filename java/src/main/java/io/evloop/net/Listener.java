@@ -10,7 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /** One listening socket of a {@link Server}, watched by one loop. Loop thread only. */
-final class Listener implements WatchCallback {
+final class Listener implements WatchCallback, OpenSockets.Member {
     /** Accepts per readiness report, so one busy listener does not starve other I/O. */
     private static final int ACCEPTS_PER_WAKEUP = 64;
     /** After a failed accept (out of descriptors, say) the listener rests this long. */
@@ -31,6 +31,12 @@ final class Listener implements WatchCallback {
     /** Starts watching; from any thread (the loop registers it). */
     void start() throws IOException {
         watch = loop.watch(channel, Interest.READ, this);
+        OpenSockets.register(loop, this);
+    }
+
+    @Override
+    public void loopTerminating() {
+        close();
     }
 
     @Override
@@ -70,6 +76,9 @@ final class Listener implements WatchCallback {
             return;
         }
         closed = true;
+        if (loop.inEventLoop()) {
+            OpenSockets.remove(loop, this);
+        }
         if (watch != null) {
             watch.cancel();
         }

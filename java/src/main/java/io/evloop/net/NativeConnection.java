@@ -23,7 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  * (options, addresses, the final close). All state but the volatile fields belongs to the loop
  * thread.
  */
-final class NativeConnection extends IoRegistration implements Connection {
+final class NativeConnection extends IoRegistration
+        implements Connection, OpenSockets.Member {
     private final EventLoop loop;
     private final SocketIo io;
     private final SocketChannel channel;
@@ -65,6 +66,7 @@ final class NativeConnection extends IoRegistration implements Connection {
         NativeConnection c = new NativeConnection(loop, io, channel, LoopAccess.fd(channel),
                 handler, options);
         io.add(c, true);
+        OpenSockets.add(loop, c);
         try {
             handler.onOpen(c);
         } catch (Throwable t) {
@@ -295,6 +297,7 @@ final class NativeConnection extends IoRegistration implements Connection {
             return;
         }
         closed = true;
+        OpenSockets.remove(loop, this);
         if (reset) {
             try {
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -319,6 +322,11 @@ final class NativeConnection extends IoRegistration implements Connection {
             Failures.report(loop, "handler " + handler + " of " + this, t);
         }
         closeFuture.complete(null);
+    }
+
+    @Override
+    public void loopTerminating() {
+        finish(new IOException(loop + " closed with " + this + " open"), false);
     }
 
     private void onLoop(Runnable action, NetFuture<?> failIfRejected) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * queued, and what does not fit waits in a {@link WriteQueue}, with write interest only while
  * something waits. All state but the volatile fields belongs to the loop thread.
  */
-final class TcpConnection implements Connection, WatchCallback {
+final class TcpConnection implements Connection, WatchCallback, OpenSockets.Member {
     private final EventLoop loop;
     private final SocketChannel channel;
     private final NetOptions options;
@@ -83,6 +83,7 @@ final class TcpConnection implements Connection, WatchCallback {
             Failures.report(loop, "accepting " + channel, e);
             return;
         }
+        OpenSockets.add(loop, c);
         c.open();
     }
 
@@ -116,6 +117,7 @@ final class TcpConnection implements Connection, WatchCallback {
             boolean done = channel.connect(address);
             c.interestBits = done ? Watch.READABLE : Watch.WRITABLE;
             c.watch = loop.watch(channel, done ? Interest.READ : Interest.WRITE, c);
+            OpenSockets.add(loop, c);
             if (done) {
                 c.connected();
             } else {
@@ -172,6 +174,7 @@ final class TcpConnection implements Connection, WatchCallback {
         }
         closed = true;
         watch.cancel();
+        OpenSockets.remove(loop, this);
         try {
             NativeConnection c = NativeConnection.open(loop, io, channel, handler, options);
             if (c.isOpen()) {
@@ -432,6 +435,7 @@ final class TcpConnection implements Connection, WatchCallback {
             return;
         }
         closed = true;
+        OpenSockets.remove(loop, this);
         if (connectTimer != null) {
             connectTimer.cancel(false);
         }
@@ -455,6 +459,11 @@ final class TcpConnection implements Connection, WatchCallback {
                     : new ConnectException("connect to " + connectTarget + " was cancelled"));
         }
         closeFuture.complete(null);
+    }
+
+    @Override
+    public void loopTerminating() {
+        finish(new IOException(loop + " closed with " + this + " open"), false);
     }
 
     private void lingerZero() {

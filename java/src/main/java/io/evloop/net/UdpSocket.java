@@ -26,7 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
  * take at once waits (write interest on) until it can; every send's future completes when its
  * datagram was handed to the system, or fails with the reason.
  */
-public final class UdpSocket implements WatchCallback {
+public final class UdpSocket {
     /** Datagrams received per readiness report, so one busy socket does not starve others. */
     private static final int RECEIVES_PER_WAKEUP = 32;
 
@@ -36,6 +36,7 @@ public final class UdpSocket implements WatchCallback {
     private final SocketAddress localAddress;
     private final ArrayDeque<PendingWrite> queue = new ArrayDeque<>();
     private final NetFuture<Void> closeFuture;
+    private final Hooks hooks = new Hooks();
     private Watch watch;
     private volatile boolean closed;
 
@@ -66,7 +67,8 @@ public final class UdpSocket implements WatchCallback {
             channel.bind(address);
             channel.configureBlocking(false);
             UdpSocket socket = new UdpSocket(loop, channel, handler);
-            socket.watch = loop.watch(channel, Interest.READ, socket);
+            socket.watch = loop.watch(channel, Interest.READ, socket.hooks);
+            OpenSockets.register(loop, socket.hooks);
             return socket;
         } catch (BindException e) {
             TcpConnection.closeQuietly(channel);
@@ -150,8 +152,7 @@ public final class UdpSocket implements WatchCallback {
         return true;
     }
 
-    @Override
-    public void onReady(Watch w, int ready) {
+    private void onReady(int ready) {
         if ((ready & Watch.WRITABLE) != 0) {
             flush();
         }
@@ -219,6 +220,7 @@ public final class UdpSocket implements WatchCallback {
             return;
         }
         closed = true;
+        OpenSockets.remove(loop, hooks);
         watch.cancel();
         TcpConnection.closeQuietly(channel);
         IOException cause = new IOException(this + " closed before the datagram was sent");
@@ -232,5 +234,23 @@ public final class UdpSocket implements WatchCallback {
     @Override
     public String toString() {
         return "UDP socket on " + localAddress;
+    }
+
+    /** What the loop calls: readiness, and its termination (the socket closes with it). */
+    private final class Hooks implements WatchCallback, OpenSockets.Member {
+        @Override
+        public void onReady(Watch w, int ready) {
+            UdpSocket.this.onReady(ready);
+        }
+
+        @Override
+        public void loopTerminating() {
+            closeNow();
+        }
+
+        @Override
+        public String toString() {
+            return UdpSocket.this.toString();
+        }
     }
 }

@@ -85,6 +85,53 @@ class MoreNetTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void closingALoopClosesItsSockets(TestBackends.Config config) throws Exception {
+        try (EventLoop serverLoop = start(config)) {
+            CompletableFuture<Connection> serverSide = new CompletableFuture<>();
+            Server server = Server.listen(serverLoop, loopback(), () ->
+                    new NetTestSupport.Collector(0) {
+                        @Override
+                        public void onOpen(Connection connection) {
+                            connection.pauseReading();
+                            serverSide.complete(connection);
+                        }
+                    });
+            // The JDK opens a few descriptors of its own on first use (a datagram socket's
+            // helpers among them); a first round lets it, so that only ours are counted.
+            try (EventLoop warmUp = start(config)) {
+                await(UdpSocket.bind(warmUp, loopback(), NetOptions.defaults(),
+                        (socket, data, sender) -> { }).close());
+            }
+            int before = NetTestSupport.openDescriptors();
+            EventLoop clientLoop = start(config);
+            NetTestSupport.Collector client = new NetTestSupport.Collector(0);
+            Connection c = await(Client.connect(clientLoop, server.localAddress(), client));
+            UdpSocket udp = UdpSocket.bind(clientLoop, loopback(), NetOptions.defaults(),
+                    (socket, data, sender) -> { });
+            Server other = Server.listen(clientLoop, loopback(), NetTestSupport.Echo::new);
+            CompletableFuture<Void> write = c.write(new byte[16 << 20]);
+            await(clientLoop.submit(() -> null));
+            clientLoop.close();
+            assertInstanceOf(IOException.class, await(client.closed));
+            assertTrue(write.isCompletedExceptionally(), "a write the loop never sent fails");
+            assertTrue(!udp.isOpen() && !c.isOpen());
+            await(serverSide).resumeReading();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int after = NetTestSupport.openDescriptors();
+            while (after != before && System.nanoTime() < deadline) {
+                await(serverLoop.submit(() -> null));
+                Thread.sleep(10);
+                after = NetTestSupport.openDescriptors();
+            }
+            assertEquals(before, after, "open descriptors (server side open: "
+                    + serverSide.join().isOpen() + "): " + NetTestSupport.describeFds());
+            assertTrue(other.isOpen());
+            await(server.close());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void udpRoundTrip(TestBackends.Config config) throws Exception {
         try (EventLoop loop = start(config)) {
             UdpSocket echo = UdpSocket.bind(loop, loopback(), NetOptions.defaults(),

@@ -41,6 +41,22 @@ final class NetTestSupport {
         }
     }
 
+    /** What the open descriptors are, for a failure message. */
+    static String describeFds() throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (var files = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                try {
+                    b.append(p.getFileName()).append("->").append(Files.readSymbolicLink(p))
+                            .append(' ');
+                } catch (IOException e) {
+                    b.append(p.getFileName()).append("->? ");
+                }
+            }
+        }
+        return b.toString();
+    }
+
     /** Echoes what it reads; answers a half-close with its own after the echo left. */
     static class Echo implements ConnectionHandler {
         @Override
