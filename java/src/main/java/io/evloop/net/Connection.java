@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * the calling thread made them. Futures complete on the loop thread.
  *
  * <p>Nothing is dropped silently: every byte a write accepted either reaches the socket (its
- * future completes normally) or the future fails with the reason.
+ * future completes normally) or the future fails with the reason. When the loop terminates, the
+ * connection closes with it: pending writes fail and {@code onClose} gets an
+ * {@link java.io.IOException} that says so.
  */
 public interface Connection {
     /** The loop that serves this connection. */

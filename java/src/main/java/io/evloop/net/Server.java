@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  * <p>Thread-safety: all methods may be called from any thread. The handler factory is called on
  * the loop that will serve the connection. Closing a server stops accepting; connections it
  * accepted stay open until they close. A Unix domain server deletes its socket file on close.
+ * A loop that terminates closes its listening socket (and its connections) with it.
  */
 public final class Server {
     private final EventLoopGroup group;

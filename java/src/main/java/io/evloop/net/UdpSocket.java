@@ -24,7 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Thread-safety: every method may be called from any thread; the handler and the futures
  * run on the loop thread. Sends from one thread leave in order. A datagram the socket cannot
  * take at once waits (write interest on) until it can; every send's future completes when its
- * datagram was handed to the system, or fails with the reason.
+ * datagram was handed to the system, or fails with the reason. The socket closes when its
+ * loop terminates.
  */
 public final class UdpSocket {
     /** Datagrams received per readiness report, so one busy socket does not starve others. */
