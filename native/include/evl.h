@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* Raised whenever a struct below or a function's meaning changes. */
-#define EVL_ABI_VERSION 1
+#define EVL_ABI_VERSION 2
 
 /* Interest and readiness bits (evl_req.interest, evl_event.ready). */
 #define EVL_READ 0x1u
@@ -56,21 +56,61 @@ extern "C" {
 #define EVL_OP_MOD 2
 #define EVL_OP_DEL 3
 
-/* One interest change, written by the caller into the submission array. */
+/*
+ * I/O operations (evl_req.op of evl_poll only; Linux epoll only for now:
+ * kqueue refuses them with -EINVAL, as evl_ctl() does). They make the core
+ * do the I/O of a socket itself, so that one evl_poll() call per iteration
+ * moves the bytes of every connection; see "I/O in the core" below.
+ */
+#define EVL_OP_IO_ADD 4      /* fd is a connected stream socket; the core
+				reads it while interest has EVL_READ */
+#define EVL_OP_LISTEN_ADD 5  /* fd is a listening socket; the core accepts
+				while interest has EVL_READ */
+#define EVL_OP_CONNECT_ADD 6 /* fd is connecting; EVL_CONNECTED follows,
+				then it is an I/O socket as after IO_ADD */
+#define EVL_OP_WRITE 7       /* queue len bytes at addr for writing */
+#define EVL_OP_SHUTDOWN 8    /* shut the write side once the queue is empty */
+#define EVL_OP_CLOSE 9       /* forget the socket, drop its queue, close fd */
+
+/*
+ * Completions of I/O operations (evl_event.ready; one bit per record).
+ * EVL_DATA: result bytes were read to the arena at offset aux.
+ * EVL_EOF: the peer shut down its write side; reading stops.
+ * EVL_WRITTEN: result more bytes of the queue reached the socket, in order.
+ * EVL_ACCEPTED: result is a new non-blocking, close-on-exec socket.
+ * EVL_CONNECTED: result is 0, or -errno of a failed connect.
+ * EVL_SHUT: the write side is shut down; result 0 or -errno.
+ * EVL_IO_ERROR: result is -errno; the core does no more I/O on the socket
+ * (a listener keeps accepting): only EVL_OP_CLOSE or DEL remain useful.
+ */
+#define EVL_DATA 0x100u
+#define EVL_EOF 0x200u
+#define EVL_WRITTEN 0x400u
+#define EVL_ACCEPTED 0x800u
+#define EVL_CONNECTED 0x1000u
+#define EVL_SHUT 0x2000u
+#define EVL_IO_ERROR 0x4000u
+
+/* One request, written by the caller into the submission array. */
 struct evl_req {
 	uint64_t token;    /* caller's identity for the watch; any value
 			      but UINT64_MAX, which the core reserves */
 	int32_t fd;        /* the watched descriptor */
 	uint16_t op;       /* EVL_OP_* */
 	uint16_t interest; /* EVL_READ | EVL_WRITE */
+	uint64_t addr;     /* EVL_OP_WRITE: address of the bytes */
+	uint32_t len;      /* EVL_OP_WRITE: how many */
+	uint32_t reserved; /* 0 */
 };
 
-/* One ready descriptor or failed request, written by evl_poll(). */
+/* One ready descriptor, completion or failed request, from evl_poll(). */
 struct evl_event {
 	uint64_t token; /* the token given when the watch was added */
 	uint32_t ready; /* EVL_READ | EVL_WRITE | EVL_ERROR | EVL_HUP,
-			   or EVL_FAILED for a request that failed */
-	int32_t result; /* 0, or -errno when ready has EVL_FAILED */
+			   one completion bit, or EVL_FAILED for a request
+			   that failed */
+	int32_t result; /* 0, a count, an fd, or -errno (see the bit) */
+	uint64_t aux;   /* EVL_DATA: the arena offset of the bytes */
 };
 
 /* Keys for evl_abi(): Java asks for sizes and offsets instead of guessing. */
@@ -86,6 +126,10 @@ enum evl_abi_key {
 	EVL_ABI_EVENT_READY,
 	EVL_ABI_EVENT_RESULT,
 	EVL_ABI_POLLER, /* 1 for epoll, 2 for kqueue */
+	EVL_ABI_REQ_ADDR,
+	EVL_ABI_REQ_LEN,
+	EVL_ABI_EVENT_AUX,
+	EVL_ABI_IO, /* 1 when the poller does the I/O operations */
 	EVL_ABI_KEY_COUNT
 };
 
@@ -135,6 +179,33 @@ EVL_API int32_t evl_ctl(evl_loop *loop, int32_t op, int32_t fd,
 EVL_API int32_t evl_poll(evl_loop *loop, const struct evl_req *reqs,
 			 int32_t nreqs, struct evl_event *events,
 			 int32_t max_events, int64_t timeout_ns);
+
+/*
+ * I/O in the core. An I/O socket is added with a token whose low 32 bits
+ * are a small index (below 2^24) that no other socket of the loop uses at
+ * the same time; the core keeps its state in a table by that index. MOD
+ * with EVL_READ starts reading, without it pauses (also accepting); write
+ * interest is the core's business. DEL forgets the socket without closing
+ * it. The requests of one call are applied in order; a WRITE is tried at
+ * once, the rest of the queue when the socket is writable, with one
+ * vectored sendmsg (MSG_NOSIGNAL) per attempt. The bytes of a WRITE must
+ * stay valid until EVL_WRITTEN records have counted them, or until CLOSE
+ * or DEL. Each evl_poll() reads into the arena from its start again, so
+ * the caller must be done with the slices of the previous call.
+ * Descriptors stay the caller's: evl_close() forgets I/O sockets without
+ * closing them; only EVL_OP_CLOSE closes one.
+ * A call that produced completions before waiting does not wait. At most
+ * max_events records come back; what did not fit stays level-triggered for
+ * the next call. max_events must exceed nreqs.
+ */
+
+/*
+ * Gives the loop its read arena: len bytes at base, owned by the caller
+ * and kept valid until evl_close() or the next evl_set_arena(). Returns 0,
+ * -EBADF for a NULL loop, -EINVAL for a NULL base or a len below 1024,
+ * -EOPNOTSUPP where the poller does no I/O.
+ */
+EVL_API int32_t evl_set_arena(evl_loop *loop, void *base, int32_t len);
 
 /* Makes a current or the next evl_poll() return early; any thread. */
 EVL_API int32_t evl_wake(evl_loop *loop);

@@ -52,6 +52,14 @@ EVL_API int32_t evl_abi(int32_t key)
 		return (int32_t)offsetof(struct evl_event, result);
 	case EVL_ABI_POLLER:
 		return evl_poller_kind();
+	case EVL_ABI_REQ_ADDR:
+		return (int32_t)offsetof(struct evl_req, addr);
+	case EVL_ABI_REQ_LEN:
+		return (int32_t)offsetof(struct evl_req, len);
+	case EVL_ABI_EVENT_AUX:
+		return (int32_t)offsetof(struct evl_event, aux);
+	case EVL_ABI_IO:
+		return evl_poller_kind() == EVL_POLLER_EPOLL;
 	default:
 		return -EINVAL;
 	}
@@ -139,6 +147,7 @@ void evl_set_failed(struct evl_event *ev, uint64_t token, int32_t err)
 	ev->token = token;
 	ev->ready = EVL_FAILED;
 	ev->result = err;
+	ev->aux = 0;
 }
 
 int32_t evl_grow(void **buf, int32_t *cap, int32_t want, size_t elem)

@@ -36,6 +36,7 @@ struct evl_loop {
 	int no_pwait2;
 	int32_t cap;
 	struct epoll_event *evs; /* reused by every evl_poll(), grows */
+	struct evl_io *io;       /* the sockets whose I/O the core does */
 };
 
 int32_t evl_poller_kind(void)
@@ -63,6 +64,7 @@ static int32_t add_wakefd(struct evl_loop *l)
 
 static void free_loop(struct evl_loop *l)
 {
+	evl_io_free(l->io);
 	if (l->wakefd >= 0)
 		close(l->wakefd);
 	if (l->epfd >= 0)
@@ -82,6 +84,12 @@ EVL_API int32_t evl_open(evl_loop **out)
 	if (l == NULL)
 		return -ENOMEM;
 	l->wakefd = -1;
+	l->epfd = -1;
+	l->io = evl_io_new();
+	if (l->io == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0) {
 		rc = -errno;
@@ -162,7 +170,31 @@ EVL_API int32_t evl_ctl(evl_loop *loop, int32_t op, int32_t fd,
 	return apply(loop, op, fd, interest, token);
 }
 
-/* Applies every request; returns how many failed records it wrote. */
+int32_t evl_poller_ctl(evl_loop *loop, int32_t op, int32_t fd,
+		       uint32_t interest, uint64_t token)
+{
+	return apply(loop, op, fd, interest, token);
+}
+
+EVL_API int32_t evl_set_arena(evl_loop *loop, void *base, int32_t len)
+{
+	if (loop == NULL)
+		return -EBADF;
+	return evl_io_set_arena(loop->io, base, len);
+}
+
+static int is_io_req(const struct evl_loop *l, const struct evl_req *r)
+{
+	if (evl_io_is_op(r->op))
+		return 1;
+	return (r->op == EVL_OP_MOD || r->op == EVL_OP_DEL) &&
+	       evl_io_owns(l->io, r->token);
+}
+
+/*
+ * Applies every request; returns how many records it wrote: failures and
+ * the completions of I/O requests, at most one each.
+ */
 static int32_t apply_reqs(struct evl_loop *l, const struct evl_req *reqs,
 			  int32_t nreqs, struct evl_event *out)
 {
@@ -171,6 +203,10 @@ static int32_t apply_reqs(struct evl_loop *l, const struct evl_req *reqs,
 	for (i = 0; i < nreqs; i++) {
 		const struct evl_req *r = &reqs[i];
 
+		if (is_io_req(l, r)) {
+			nrec += evl_io_req(l, l->io, r, &out[nrec]);
+			continue;
+		}
 		rc = apply(l, r->op, r->fd, r->interest, r->token);
 		if (rc < 0)
 			evl_set_failed(&out[nrec++], r->token, rc);
@@ -257,24 +293,49 @@ static uint32_t ready_bits(uint32_t e)
 	return r;
 }
 
-/* Translates n epoll events into records; drops the wake-up's record. */
-static int32_t translate(const struct evl_loop *l, int n,
-			 struct evl_event *out)
+/*
+ * Translates n epoll events into at most room records; drops the
+ * wake-up's record. The I/O of an owned socket may need several records;
+ * it gets what the events after it do not need, and what does not fit
+ * stays level-triggered for the next call.
+ */
+static int32_t translate(struct evl_loop *l, int n, struct evl_event *out,
+			 int32_t room)
 {
 	int32_t nrec = 0;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		const struct epoll_event *e = &l->evs[i];
+		uint64_t token = e->data.u64;
 
-		if (e->data.u64 == EVL_WAKE_TOKEN)
+		if (token == EVL_WAKE_TOKEN)
 			continue;
-		out[nrec].token = e->data.u64;
+		if (evl_io_owns(l->io, token)) {
+			nrec += evl_io_ready(l, l->io, token,
+					     ready_bits(e->events), out + nrec,
+					     room - nrec - (n - i - 1));
+			continue;
+		}
+		out[nrec].token = token;
 		out[nrec].ready = ready_bits(e->events);
 		out[nrec].result = 0;
+		out[nrec].aux = 0;
 		nrec++;
 	}
 	return nrec;
+}
+
+/*
+ * How many epoll events one call may take: one record each for plain
+ * watches; an I/O socket may need three (written, shut, data), so with
+ * I/O sockets a third of the room.
+ */
+static int wait_budget(const struct evl_loop *l, int32_t room)
+{
+	int32_t n = evl_io_count(l->io) > 0 ? room / 3 : room;
+
+	return n > 0 ? n : 1;
 }
 
 EVL_API int32_t evl_poll(evl_loop *loop, const struct evl_req *reqs,
@@ -291,17 +352,20 @@ EVL_API int32_t evl_poll(evl_loop *loop, const struct evl_req *reqs,
 		      sizeof(struct epoll_event));
 	if (rc < 0)
 		return rc;
+	evl_io_begin(loop->io);
 	nfail = apply_reqs(loop, reqs, nreqs, events);
 	if (nfail > 0)
 		timeout_ns = 0;
-	n = wait_events(loop, max_events - nfail, timeout_ns);
+	n = wait_events(loop, wait_budget(loop, max_events - nfail),
+			timeout_ns);
 	/*
-	 * Failed requests are reported even if the wait failed: they are
+	 * Records of requests are reported even if the wait failed: they are
 	 * known only now, while a broken wait fails again on the next call.
 	 */
 	if (n < 0)
 		return nfail > 0 ? nfail : n;
-	return nfail + translate(loop, n, events + nfail);
+	return nfail + translate(loop, n, events + nfail,
+				 max_events - nfail);
 }
 
 /* A full counter (EAGAIN) means a wake-up is already pending. */

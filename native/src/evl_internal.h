@@ -55,4 +55,49 @@ int64_t evl_deadline_ns(int64_t timeout_ns);
  */
 int64_t evl_remaining_ns(int64_t deadline, int64_t timeout_ns);
 
+/*
+ * Applies one ADD, MOD or DEL to the poller at once; the same as evl_ctl()
+ * without its NULL check. The I/O code changes interest through it.
+ */
+int32_t evl_poller_ctl(evl_loop *loop, int32_t op, int32_t fd,
+		       uint32_t interest, uint64_t token);
+
+/* The I/O the core does itself (evl_io.c); see "I/O in the core" in evl.h. */
+struct evl_io;
+
+/* A new, empty I/O state, or NULL without memory. */
+struct evl_io *evl_io_new(void);
+
+/* Frees the state; the descriptors of its sockets stay open. */
+void evl_io_free(struct evl_io *io);
+
+/* How many sockets the I/O state owns. */
+int32_t evl_io_count(const struct evl_io *io);
+
+/* Sets the read arena; the checks of evl_set_arena(). */
+int32_t evl_io_set_arena(struct evl_io *io, void *base, int32_t len);
+
+/* Starts a call of evl_poll(): reads fill the arena from its start. */
+void evl_io_begin(struct evl_io *io);
+
+/* Whether op is one of the I/O operations. */
+int evl_io_is_op(int32_t op);
+
+/* Whether token names a socket the I/O state owns. */
+int evl_io_owns(const struct evl_io *io, uint64_t token);
+
+/*
+ * Applies an I/O request, or a MOD or DEL of an owned socket. Writes at
+ * most one record to out (a completion, or EVL_FAILED); returns how many.
+ */
+int32_t evl_io_req(evl_loop *loop, struct evl_io *io,
+		   const struct evl_req *req, struct evl_event *out);
+
+/*
+ * Does the I/O that readiness bits (EVL_READ, ...) allow on an owned
+ * socket; writes at most room records; returns how many.
+ */
+int32_t evl_io_ready(evl_loop *loop, struct evl_io *io, uint64_t token,
+		     uint32_t ready, struct evl_event *out, int32_t room);
+
 #endif

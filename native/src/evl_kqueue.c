@@ -347,6 +347,7 @@ static int32_t put(struct evl_event *out, int32_t nrec, uint64_t token,
 	}
 	out[nrec].token = token;
 	out[nrec].ready = ready;
+	out[nrec].aux = 0;
 	out[nrec].result = result;
 	return nrec + 1;
 }
@@ -419,4 +420,12 @@ EVL_API int32_t evl_wake(evl_loop *loop)
 		rc = kevent(loop->kq, &kev, 1, NULL, 0, NULL);
 	} while (rc < 0 && errno == EINTR);
 	return rc < 0 ? -errno : 0;
+}
+
+/* The kqueue poller does no I/O of its own yet (see evl.h). */
+EVL_API int32_t evl_set_arena(evl_loop *loop, void *base, int32_t len)
+{
+	(void)base;
+	(void)len;
+	return loop == NULL ? -EBADF : -EOPNOTSUPP;
 }

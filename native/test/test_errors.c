@@ -18,7 +18,8 @@ static int test_null_loop(void)
 static int test_bad_poll_sizes(void)
 {
 	struct evl_event ev[4];
-	struct evl_req req = { 1, 0, EVL_OP_ADD, EVL_READ };
+	struct evl_req req = { .token = 1, .fd = 0, .op = EVL_OP_ADD,
+			       .interest = EVL_READ };
 	evl_loop *l;
 
 	CHECK(evl_open(&l) == 0);

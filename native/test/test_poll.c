@@ -23,9 +23,12 @@ static int test_batch_with_failure(void)
 	CHECK(evl_open(&l) == 0);
 	CHECK(test_pipe(p) == 0);
 	CHECK(write(p[1], "x", 1) == 1);
-	reqs[0] = (struct evl_req){ 1, p[0], EVL_OP_ADD, EVL_READ };
-	reqs[1] = (struct evl_req){ 2, 9999, EVL_OP_ADD, EVL_READ };
-	reqs[2] = (struct evl_req){ 3, p[1], EVL_OP_ADD, EVL_WRITE };
+	reqs[0] = (struct evl_req){ .token = 1, .fd = p[0], .op = EVL_OP_ADD,
+				   .interest = EVL_READ };
+	reqs[1] = (struct evl_req){ .token = 2, .fd = 9999, .op = EVL_OP_ADD,
+				   .interest = EVL_READ };
+	reqs[2] = (struct evl_req){ .token = 3, .fd = p[1], .op = EVL_OP_ADD,
+				   .interest = EVL_WRITE };
 	/* A failed request means no wait, even with an infinite timeout. */
 	n = evl_poll(l, reqs, 3, ev, 8, -1);
 	CHECK(n == 3);

@@ -1,5 +1,6 @@
 package io.evloop;
 
+import io.evloop.internal.LoopAccess;
 import io.evloop.internal.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EventLoop extends AbstractExecutorService
         implements ScheduledExecutorService, AutoCloseable {
     private static final AtomicInteger LOOP_COUNT = new AtomicInteger();
+
+    static {
+        // Networking's native I/O path reaches the poller through this seam (see LoopAccess).
+        LoopAccess.install(new LoopAccess.Accessor() {
+            @Override
+            public Poller poller(EventLoop loop) {
+                return loop.core.poller;
+            }
+
+            @Override
+            public int fd(SelectableChannel channel) {
+                return ChannelFd.of(channel);
+            }
+
+            @Override
+            public void onTerminate(EventLoop loop, Runnable hook) {
+                loop.core.addTerminationHook(hook);
+            }
+        });
+    }
 
     private final String name;
     private final boolean daemon;

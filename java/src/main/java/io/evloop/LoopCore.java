@@ -65,6 +65,8 @@ final class LoopCore {
     private final TimerHeap<ScheduledTask<?>> timers = new TimerHeap<>();
     private final List<ScheduledTask<?>> rescheduled = new ArrayList<>();
     private final Set<WatchImpl> watches = new LinkedHashSet<>();
+    /** Run once when the loop terminates, before its watches and poller go; see LoopAccess. */
+    private final List<Runnable> terminationHooks = new ArrayList<>();
 
     /**
      * Counts submissions from other threads that are between their check and their enqueue,
@@ -280,6 +282,11 @@ final class LoopCore {
             loop.reportError(callback, t);
         }
         monitor.endIo(callback);
+    }
+
+    /** Adds a hook that runs on the loop thread when the loop terminates; loop thread only. */
+    void addTerminationHook(Runnable hook) {
+        terminationHooks.add(hook);
     }
 
     void deregisterWatch(WatchImpl watch) {
@@ -642,6 +649,10 @@ final class LoopCore {
                 runTask(task);
             }
         }
+        for (Runnable hook : terminationHooks) {
+            runTask(hook);
+        }
+        terminationHooks.clear();
         cancelTimers(true);
         for (WatchImpl watch : watches) {
             watch.markCancelled();

@@ -66,7 +66,7 @@ class NativeLoadingTest {
         assertTrue(Files.isRegularFile(library), library + " was not built by CMake");
         Probe probe = run("-D" + NativeLibraryLoader.PATH_PROPERTY + "=" + library);
         assertRefused(probe, "the evloop library " + library
-                + " has ABI version 9999, this evloop needs version 1");
+                + " has ABI version 9999, this evloop needs version ");
     }
 
     @Test

@@ -6,7 +6,7 @@ package io.evloop.internal;
  */
 final class Abi {
     /** The ABI version this Java code was written for; the library must report the same. */
-    static final int EXPECTED_VERSION = 1;
+    static final int EXPECTED_VERSION = 2;
 
     static final int READ = 0x1;
     static final int WRITE = 0x2;
@@ -32,6 +32,10 @@ final class Abi {
     private static final int KEY_EVENT_READY = 8;
     private static final int KEY_EVENT_RESULT = 9;
     private static final int KEY_POLLER = 10;
+    private static final int KEY_REQ_ADDR = 11;
+    private static final int KEY_REQ_LEN = 12;
+    private static final int KEY_EVENT_AUX = 13;
+    private static final int KEY_IO = 14;
 
     final int version;
     final int reqSize;
@@ -44,6 +48,12 @@ final class Abi {
     final int eventReady;
     final int eventResult;
     final int poller;
+    /** Offsets of the I/O fields (ABI 2): the bytes of a write, the arena offset of data. */
+    final int reqAddr;
+    final int reqLen;
+    final int eventAux;
+    /** Whether the core does socket I/O itself (the EVL_OP_IO_* requests). */
+    final boolean io;
 
     private Abi(NativeBinding binding) {
         version = binding.abi(KEY_VERSION);
@@ -57,6 +67,10 @@ final class Abi {
         eventReady = binding.abi(KEY_EVENT_READY);
         eventResult = binding.abi(KEY_EVENT_RESULT);
         poller = binding.abi(KEY_POLLER);
+        reqAddr = binding.abi(KEY_REQ_ADDR);
+        reqLen = binding.abi(KEY_REQ_LEN);
+        eventAux = binding.abi(KEY_EVENT_AUX);
+        io = binding.abi(KEY_IO) == 1;
     }
 
     /**

@@ -36,6 +36,8 @@ final class JnaBinding implements NativeBinding {
 
     private static native int evl_wake(long loop);
 
+    private static native int evl_set_arena(long loop, long base, int length);
+
     private static native int evl_strerror(int errno, byte[] buffer, int length);
 
     @Override
@@ -72,6 +74,11 @@ final class JnaBinding implements NativeBinding {
     @Override
     public int wake(long loop) {
         return evl_wake(loop);
+    }
+
+    @Override
+    public int setArena(long loop, long base, int length) {
+        return evl_set_arena(loop, base, length);
     }
 
     @Override

@@ -28,6 +28,9 @@ interface NativeBinding {
 
     int wake(long loop);
 
+    /** Gives the loop its read arena ({@code evl_set_arena}). */
+    int setArena(long loop, long base, int length);
+
     /** Returns the system's text for a positive errno value. */
     String strerror(int errno);
 

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * {@link #deregister} gets a new generation, so a stale event for a closed and reused
  * descriptor is recognised and dropped.
  */
-final class NativePoller implements Poller {
+final class NativePoller implements Poller, SocketIo {
     private static final int FIRST_REQUESTS = 64;
     private static final int FIRST_EVENTS = 256;
     /** The event array stops growing here; more ready descriptors wait for the next poll. */
@@ -32,6 +32,12 @@ final class NativePoller implements Poller {
     private final int eventToken;
     private final int eventReady;
     private final int eventResult;
+    private final int reqAddr;
+    private final int reqLen;
+    private final int eventAux;
+    private final boolean ioSupported;
+    /** The core's socket I/O: queued requests, the read arena, write chunks. */
+    private final IoState io = new IoState();
 
     private long handle;
     private NativeArray requests;
@@ -59,6 +65,10 @@ final class NativePoller implements Poller {
         eventToken = abi.eventToken;
         eventReady = abi.eventReady;
         eventResult = abi.eventResult;
+        reqAddr = abi.reqAddr;
+        reqLen = abi.reqLen;
+        eventAux = abi.eventAux;
+        ioSupported = abi.io;
         long[] out = new long[1];
         check(binding.open(out), "evl_open");
         handle = out[0];
@@ -131,8 +141,15 @@ final class NativePoller implements Poller {
             events = events.grow(binding, requestCount + FIRST_EVENTS);
         }
         NativeArray eventArray = events;
+        java.util.List<AutoCloseable> released = io.takeReleased();
+        // Forgotten sockets close right after this call applied their DEL; a call that could
+        // sleep would keep them open meanwhile, so it only looks.
+        long timeout = released != null ? 0 : timeoutNanos;
         int count = binding.poll(loop, requests.address, requestCount, eventArray.address,
-                eventArray.capacity, timeoutNanos);
+                eventArray.capacity, timeout);
+        // The requests, the DELs of forgotten sockets among them, are applied even when the
+        // wait failed, so their descriptors may close now.
+        io.closeAll(released);
         if (count < 0) {
             throw failure("evl_poll", count);
         }
@@ -145,8 +162,8 @@ final class NativePoller implements Poller {
 
     private int writeQueuedChanges() {
         int count = 0;
-        if (requests.capacity < queuedCount) {
-            requests = requests.grow(binding, queuedCount);
+        if (requests.capacity < queuedCount + io.count) {
+            requests = requests.grow(binding, queuedCount + io.count);
         }
         ByteBuffer buffer = requests.buffer;
         for (int i = 0; i < queuedCount; i++) {
@@ -159,10 +176,23 @@ final class NativePoller implements Poller {
                 buffer.putInt(at + reqFd, r.fd);
                 buffer.putShort(at + reqOp, (short) Abi.OP_MOD);
                 buffer.putShort(at + reqInterest, (short) r.interest);
+                buffer.putLong(at + reqAddr, 0);
+                buffer.putInt(at + reqLen, 0);
                 count++;
             }
         }
         queuedCount = 0;
+        for (int i = 0; i < io.count; i++) {
+            int at = count * reqSize;
+            buffer.putLong(at + reqToken, io.tokens[i]);
+            buffer.putInt(at + reqFd, io.fds[i]);
+            buffer.putShort(at + reqOp, (short) io.ops[i]);
+            buffer.putShort(at + reqInterest, (short) io.interests[i]);
+            buffer.putLong(at + reqAddr, io.addresses[i]);
+            buffer.putInt(at + reqLen, io.lengths[i]);
+            count++;
+        }
+        io.count = 0;
         return count;
     }
 
@@ -180,9 +210,13 @@ final class NativePoller implements Poller {
             if (r == null || r.token != token) {
                 continue;
             }
-            if ((ready & Abi.FAILED) != 0) {
+            if ((ready & COMPLETIONS) != 0) {
+                ((IoRegistration) r).onCompletion(ready, buffer.getInt(at + eventResult),
+                        buffer.getLong(at + eventAux));
+            } else if ((ready & Abi.FAILED) != 0) {
                 int result = buffer.getInt(at + eventResult);
-                r.onFailure(failure(ctlName + "(MOD) on fd " + r.fd, result));
+                r.onFailure(failure((r instanceof IoRegistration ? "a socket I/O request"
+                        : ctlName + "(MOD)") + " on fd " + r.fd, result));
             } else {
                 r.onReady(ready);
             }
@@ -211,6 +245,209 @@ final class NativePoller implements Poller {
             events.free(binding);
         }
         Arrays.fill(slots, null);
+        io.free();
+    }
+
+    // ---------------------------------------------------------------- socket I/O
+
+    private static final int COMPLETIONS = 0x7f00;
+    private static final int ARENA_BYTES = 256 * 1024;
+    private static final int CHUNK_BYTES = 16 * 1024;
+    private static final int CHUNKS_PER_BLOCK = 64;
+
+    boolean hasSocketIo() {
+        return ioSupported;
+    }
+
+    @Override
+    public void add(IoRegistration socket, boolean reading) {
+        long loop = liveHandle();
+        if (io.arena == 0) {
+            long arena = allocateOrFail(ARENA_BYTES);
+            int result = binding.setArena(loop, arena, ARENA_BYTES);
+            if (result < 0) {
+                binding.free(arena);
+                throw new IllegalStateException(failure("evl_set_arena", result));
+            }
+            io.arena = arena;
+            io.arenaView = binding.view(arena, ARENA_BYTES);
+        }
+        int slot = allocateSlot();
+        long token = ((long) generations[slot] << 32) | slot;
+        socket.token = token;
+        slots[slot] = socket;
+        io.queue(token, socket.fd, OP_IO_ADD, reading ? Abi.READ : 0, 0, 0);
+    }
+
+    @Override
+    public void request(IoRegistration socket, int op, int interest, long address, int length) {
+        if (isCurrent(socket)) {
+            io.queue(socket.token, socket.fd, op, interest, address, length);
+        }
+    }
+
+    @Override
+    public void forget(IoRegistration socket, AutoCloseable closeAfter) {
+        if (isCurrent(socket)) {
+            io.queue(socket.token, socket.fd, Abi.OP_DEL, 0, 0, 0);
+            releaseSlot((int) socket.token);
+        }
+        io.closeAfterPoll(closeAfter);
+    }
+
+    @Override
+    public ByteBuffer slice(long offset, int length) {
+        ByteBuffer view = io.arenaView;
+        view.clear();
+        view.position((int) offset);
+        view.limit((int) offset + length);
+        return view;
+    }
+
+    @Override
+    public int takeChunk() {
+        liveHandle();
+        if (io.freeChunkCount == 0) {
+            addChunkBlock();
+        }
+        return io.freeChunks[--io.freeChunkCount];
+    }
+
+    private void addChunkBlock() {
+        long block = allocateOrFail((long) CHUNK_BYTES * CHUNKS_PER_BLOCK);
+        io.addBlock(block);
+        int first = io.chunkCount;
+        io.growChunks(first + CHUNKS_PER_BLOCK);
+        for (int i = 0; i < CHUNKS_PER_BLOCK; i++) {
+            long address = block + (long) i * CHUNK_BYTES;
+            io.chunkAddresses[first + i] = address;
+            io.chunkViews[first + i] = binding.view(address, CHUNK_BYTES);
+            io.freeChunks[io.freeChunkCount++] = first + i;
+        }
+        io.chunkCount = first + CHUNKS_PER_BLOCK;
+    }
+
+    private long allocateOrFail(long bytes) {
+        long memory = binding.allocate(bytes);
+        if (memory == 0) {
+            throw new OutOfMemoryError("cannot allocate " + bytes + " bytes of native memory");
+        }
+        return memory;
+    }
+
+    @Override
+    public long chunkAddress(int chunk) {
+        return io.chunkAddresses[chunk];
+    }
+
+    @Override
+    public ByteBuffer chunkBuffer(int chunk) {
+        return io.chunkViews[chunk];
+    }
+
+    @Override
+    public void releaseChunk(int chunk) {
+        io.freeChunks[io.freeChunkCount++] = chunk;
+    }
+
+    @Override
+    public String errorText(int errno) {
+        return binding.strerror(errno);
+    }
+
+    /** The Java side of the core's socket I/O; loop thread only. */
+    private final class IoState {
+        int count;
+        long[] tokens = new long[64];
+        int[] fds = new int[64];
+        int[] ops = new int[64];
+        int[] interests = new int[64];
+        long[] addresses = new long[64];
+        int[] lengths = new int[64];
+
+        long arena;
+        ByteBuffer arenaView;
+
+        long[] blocks = new long[4];
+        int blockCount;
+        int chunkCount;
+        long[] chunkAddresses = new long[0];
+        ByteBuffer[] chunkViews = new ByteBuffer[0];
+        int[] freeChunks = new int[0];
+        int freeChunkCount;
+
+        private java.util.List<AutoCloseable> toClose = new java.util.ArrayList<>();
+
+        void queue(long token, int fd, int op, int interest, long address, int length) {
+            if (count == tokens.length) {
+                int n = count * 2;
+                tokens = Arrays.copyOf(tokens, n);
+                fds = Arrays.copyOf(fds, n);
+                ops = Arrays.copyOf(ops, n);
+                interests = Arrays.copyOf(interests, n);
+                addresses = Arrays.copyOf(addresses, n);
+                lengths = Arrays.copyOf(lengths, n);
+            }
+            tokens[count] = token;
+            fds[count] = fd;
+            ops[count] = op;
+            interests[count] = interest;
+            addresses[count] = address;
+            lengths[count] = length;
+            count++;
+        }
+
+        void closeAfterPoll(AutoCloseable c) {
+            toClose.add(c);
+        }
+
+        java.util.List<AutoCloseable> takeReleased() {
+            if (toClose.isEmpty()) {
+                return null;
+            }
+            java.util.List<AutoCloseable> taken = toClose;
+            toClose = new java.util.ArrayList<>();
+            return taken;
+        }
+
+        void closeAll(java.util.List<AutoCloseable> list) {
+            if (list == null) {
+                return;
+            }
+            for (AutoCloseable c : list) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // Closing a socket fails only for one that is gone already.
+                }
+            }
+        }
+
+        void addBlock(long block) {
+            if (blockCount == blocks.length) {
+                blocks = Arrays.copyOf(blocks, blockCount * 2);
+            }
+            blocks[blockCount++] = block;
+        }
+
+        void growChunks(int n) {
+            chunkAddresses = Arrays.copyOf(chunkAddresses, n);
+            chunkViews = Arrays.copyOf(chunkViews, n);
+            freeChunks = Arrays.copyOf(freeChunks, n);
+        }
+
+        /** After evl_close: the core holds no pointer into this memory any more. */
+        void free() {
+            closeAll(takeReleased());
+            if (arena != 0) {
+                binding.free(arena);
+                arena = 0;
+            }
+            for (int i = 0; i < blockCount; i++) {
+                binding.free(blocks[i]);
+            }
+            blockCount = 0;
+        }
     }
 
     private boolean isCurrent(Registration r) {

@@ -39,6 +39,8 @@ final class PanamaBinding implements NativeBinding {
             JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
     private static final MethodHandle WAKE = core("evl_wake",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle SET_ARENA = core("evl_set_arena",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle STRERROR = core("evl_strerror",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MALLOC = LINKER.downcallHandle(
@@ -117,6 +119,15 @@ final class PanamaBinding implements NativeBinding {
     public int wake(long loop) {
         try {
             return (int) WAKE.invokeExact(loop);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int setArena(long loop, long base, int length) {
+        try {
+            return (int) SET_ARENA.invokeExact(loop, base, length);
         } catch (Throwable t) {
             throw unexpected(t);
         }

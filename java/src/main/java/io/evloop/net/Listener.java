@@ -1,0 +1,87 @@
+package io.evloop.net;
+
+import io.evloop.EventLoop;
+import io.evloop.Interest;
+import io.evloop.Watch;
+import io.evloop.WatchCallback;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/** One listening socket of a {@link Server}, watched by one loop. Loop thread only. */
+final class Listener implements WatchCallback, OpenSockets.Member {
+    /** Accepts per readiness report, so one busy listener does not starve other I/O. */
+    private static final int ACCEPTS_PER_WAKEUP = 64;
+    /** After a failed accept (out of descriptors, say) the listener rests this long. */
+    private static final long BACKOFF_MILLIS = 100;
+
+    final EventLoop loop;
+    final ServerSocketChannel channel;
+    private final Server server;
+    private Watch watch;
+    private boolean closed;
+
+    Listener(EventLoop loop, ServerSocketChannel channel, Server server) {
+        this.loop = loop;
+        this.channel = channel;
+        this.server = server;
+    }
+
+    /** Starts watching; from any thread (the loop registers it). */
+    void start() throws IOException {
+        watch = loop.watch(channel, Interest.READ, this);
+        OpenSockets.register(loop, this);
+    }
+
+    @Override
+    public void loopTerminating() {
+        close();
+    }
+
+    @Override
+    public void onReady(Watch w, int ready) {
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP && !closed; i++) {
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                Failures.report(loop, "accepting on " + server, e);
+                rest();
+                return;
+            }
+            if (accepted == null) {
+                return;
+            }
+            server.dispatch(loop, accepted);
+        }
+    }
+
+    /**
+     * Level-triggered readiness would report a failing accept (EMFILE) again at once and spin
+     * the loop, so the listener stops watching for a moment.
+     */
+    private void rest() {
+        watch.interest(Interest.NONE);
+        loop.schedule(() -> {
+            if (!closed) {
+                watch.interest(Interest.READ);
+            }
+        }, BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops accepting and closes the socket; on the loop thread. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (loop.inEventLoop()) {
+            OpenSockets.remove(loop, this);
+        }
+        if (watch != null) {
+            watch.cancel();
+        }
+        TcpConnection.closeQuietly(channel);
+    }
+}
