@@ -59,6 +59,11 @@ abstract class Node {
         return 0;
     }
 
+    /** The most items {@link #out} can hold. */
+    int queueLimit() {
+        return capacity;
+    }
+
     /** Task times, or null for stages without tasks. */
     Histogram times() {
         return null;
@@ -107,6 +112,6 @@ abstract class Node {
         }
         double meanFill = fillSamples == 0 ? 0 : (double) fillSum / fillSamples;
         return new StageStats(name, kind, concurrency(), items, failures, dropped, inFlight(),
-                mean, p50, p99, max, capacity, meanFill, fillMax);
+                mean, p50, p99, max, queueLimit(), meanFill, fillMax);
     }
 }

@@ -19,7 +19,9 @@ import java.time.Duration;
  * @param p50 the median task time, within 12.5%
  * @param p99 the 99th percentile task time, within 12.5%
  * @param maxTime the longest task time
- * @param queueCapacity how many items the stage's output queue holds at most
+ * @param queueCapacity how many items the stage's output queue holds at most: its buffer,
+ *     plus its concurrency for {@code pipe} and {@code pipeAsync} stages, whose running calls
+ *     may all finish while the next stage takes nothing
  * @param meanQueueFill the mean number of items in the output queue, sampled after every step
  *     of the loop that moved items; a full queue means that the stages after it are slower
  * @param maxQueueFill the most items seen in the output queue
@@ -35,10 +37,12 @@ public record StageStats(String name, String kind, int concurrency, long items, 
 
     @Override
     public String toString() {
-        return String.format("%s: %d items, %d failed, %d dropped, %d in flight, task mean %s"
-                + " p50 %s p99 %s max %s, queue %.1f of %d (max %d)", name, items, failures,
-                dropped, inFlight, micros(meanTime), micros(p50), micros(p99), micros(maxTime),
-                meanQueueFill, queueCapacity, maxQueueFill);
+        String tasks = kind.startsWith("pipe") ? String.format(", %d in flight, task mean %s"
+                + " p50 %s p99 %s max %s", inFlight, micros(meanTime), micros(p50), micros(p99),
+                micros(maxTime)) : "";
+        return String.format("%s: %d items, %d failed, %d dropped%s, queue %.1f of %d (max %d)",
+                name, items, failures, dropped, tasks, meanQueueFill, queueCapacity,
+                maxQueueFill);
     }
 
     static String micros(Duration duration) {

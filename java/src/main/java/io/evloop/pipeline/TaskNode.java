@@ -183,6 +183,16 @@ final class TaskNode extends Node {
         }
     }
 
+    /**
+     * The buffer, plus the results of the calls that were running when the next stage
+     * stopped taking: a stage starts a call only while calls and results together stay within
+     * concurrency plus buffer, so all of those may end up queued.
+     */
+    @Override
+    int queueLimit() {
+        return capacity + concurrency;
+    }
+
     @Override
     int concurrency() {
         return concurrency;
