@@ -37,6 +37,8 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
     final int slot;
     private volatile int state;
     private volatile Thread runner;
+    /** True while the task waits for or runs on a given executor's worker. */
+    boolean onWorker;
     CompletionStage<?> stage;
     long startNanos;
     long nanos;
@@ -91,10 +93,27 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
         }
     }
 
-    /** Hands a result that completed on another thread to the loop. */
+    /**
+     * On a worker of a given executor: makes the blocking call and queues this task on the
+     * loop. On the loop: hands the result to the stage.
+     */
     @Override
     public void run() {
-        node.complete(this);
+        if (!onWorker) {
+            node.complete(this);
+            return;
+        }
+        onWorker = false;
+        try {
+            result = call();
+        } catch (Throwable t) {
+            error = t;
+        }
+        try {
+            node.engine.loop.execute(this);
+        } catch (RejectedExecutionException closing) {
+            // The loop closed under the pipeline, which then stopped; the result has no taker.
+        }
     }
 
     void finish(Object value, Throwable failure, long elapsedNanos) {

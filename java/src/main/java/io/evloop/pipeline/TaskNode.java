@@ -1,7 +1,6 @@
 package io.evloop.pipeline;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -74,17 +73,22 @@ final class TaskNode extends Node {
     private void startBlocking(Task task) {
         RunningCalls calls = engine.calls;
         calls.add();
-        CompletableFuture<Object> result;
         try {
-            result = spec.executor == null ? engine.loop.offload(task)
-                    : engine.loop.offload(task, spec.executor);
+            if (spec.executor != null) {
+                // The task itself runs on the executor and then queues itself on the loop:
+                // one object per item per stage, where offload would add a future, its
+                // dependent and two closures.
+                task.onWorker = true;
+                spec.executor.execute(task);
+            } else {
+                engine.loop.offload(task).whenComplete(task);
+            }
         } catch (RuntimeException e) {
             calls.done();
+            task.onWorker = false;
             task.finish(null, e, 0);
             complete(task);
-            return;
         }
-        result.whenComplete(task);
     }
 
     private void startAsync(Task task) {

@@ -175,6 +175,10 @@ class PipelineConsumersTest {
             });
             try (pipeline) {
                 var iterator = pipeline.iterator();
+                // A SubmissionPublisher gives items only to subscribers it already has.
+                while (source.getNumberOfSubscribers() == 0) {
+                    Thread.sleep(1);
+                }
                 producer.start();
                 while (iterator.hasNext()) {
                     results.add(iterator.next());
