@@ -12,7 +12,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
  * Runs a pipeline on its loop. All stage state is confined to the loop thread; the consumer
@@ -44,6 +46,10 @@ final class Engine {
     private final Duration reportEvery;
     private final List<List<Object>> failureRecords = new ArrayList<>();
     private final Runnable pumpTask = this::pump;
+    private final MpscUnboundedXaddArrayQueue<Task> completions =
+            new MpscUnboundedXaddArrayQueue<>(256);
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainCompletions = this::drainCompletions;
 
     private volatile int state = RUNNING;
     private volatile PipelineStats finalStats;
@@ -137,6 +143,39 @@ final class Engine {
         } else {
             loop.execute(action);
         }
+    }
+
+    /**
+     * Hands a task completed on another thread to the loop. Completions that arrive while the
+     * loop is busy are taken together, by one loop task and one {@link #pump()}.
+     */
+    void completedElsewhere(Task task) {
+        completions.offer(task);
+        if (!drainScheduled.get() && !drainScheduled.getAndSet(true)) {
+            try {
+                loop.execute(drainCompletions);
+            } catch (RejectedExecutionException closing) {
+                // The loop closed under the pipeline, which then stopped; nobody takes results.
+            }
+        }
+    }
+
+    private void drainCompletions() {
+        // Lowered first: a completion queued after the last poll below schedules a new drain.
+        // poll(), unlike relaxedPoll(), waits for an element whose slot is already claimed,
+        // so none that was offered before the flag went down is left behind.
+        drainScheduled.set(false);
+        boolean outer = pumping;
+        pumping = true;
+        try {
+            Task task;
+            while ((task = completions.poll()) != null) {
+                task.node.complete(task);
+            }
+        } finally {
+            pumping = outer;
+        }
+        pump();
     }
 
     /** From the consumer: the sink has room again. */

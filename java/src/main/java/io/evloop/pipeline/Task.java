@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,8 +36,6 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
     final int slot;
     private volatile int state;
     private volatile Thread runner;
-    /** True while the task waits for or runs on a given executor's worker. */
-    boolean onWorker;
     CompletionStage<?> stage;
     long startNanos;
     long nanos;
@@ -81,39 +78,22 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
     public void accept(Object value, Throwable failure) {
         long elapsed = node.async ? System.nanoTime() - startNanos : nanos;
         finish(value, failure, elapsed);
-        Engine engine = node.engine;
-        if (engine.loop.inEventLoop()) {
+        if (node.engine.loop.inEventLoop()) {
             node.complete(this);
-            return;
-        }
-        try {
-            engine.loop.execute(this);
-        } catch (RejectedExecutionException closing) {
-            // The loop closed under the pipeline, which then stopped; the result has no taker.
+        } else {
+            node.engine.completedElsewhere(this);
         }
     }
 
-    /**
-     * On a worker of a given executor: makes the blocking call and queues this task on the
-     * loop. On the loop: hands the result to the stage.
-     */
+    /** On a worker of a given executor: makes the blocking call and hands the result back. */
     @Override
     public void run() {
-        if (!onWorker) {
-            node.complete(this);
-            return;
-        }
-        onWorker = false;
         try {
             result = call();
         } catch (Throwable t) {
             error = t;
         }
-        try {
-            node.engine.loop.execute(this);
-        } catch (RejectedExecutionException closing) {
-            // The loop closed under the pipeline, which then stopped; the result has no taker.
-        }
+        node.engine.completedElsewhere(this);
     }
 
     void finish(Object value, Throwable failure, long elapsedNanos) {

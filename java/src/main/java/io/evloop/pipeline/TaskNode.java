@@ -75,17 +75,15 @@ final class TaskNode extends Node {
         calls.add();
         try {
             if (spec.executor != null) {
-                // The task itself runs on the executor and then queues itself on the loop:
-                // one object per item per stage, where offload would add a future, its
-                // dependent and two closures.
-                task.onWorker = true;
+                // The task itself runs on the executor and hands itself back: one object
+                // per item per stage, where offload would add a future, its dependent and
+                // two closures.
                 spec.executor.execute(task);
             } else {
                 engine.loop.offload(task).whenComplete(task);
             }
         } catch (RuntimeException e) {
             calls.done();
-            task.onWorker = false;
             task.finish(null, e, 0);
             complete(task);
         }

@@ -40,7 +40,8 @@ public final class PipelineExample {
             run(directory);
         } finally {
             try (Stream<Path> files = Files.walk(directory)) {
-                for (Path path : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                List<Path> paths = files.sorted(Comparator.reverseOrder()).toList();
+                for (Path path : paths) {
                     Files.delete(path);
                 }
             }
