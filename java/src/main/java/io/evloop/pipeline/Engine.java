@@ -57,6 +57,8 @@ final class Engine {
     private boolean started;
     private boolean pumping;
     private boolean again;
+    /** Whether results went into the sink since the consumer was last signalled. */
+    private boolean added;
     private long startNanos;
     private ScheduledFuture<?> reporter;
     /** The publisher's drain, or null when the consumer iterates on its own thread. */
@@ -206,6 +208,10 @@ final class Engine {
                     moved |= drain.getAsBoolean();
                 }
             } while ((moved || again) && state == RUNNING);
+            if (added) {
+                added = false;
+                sink.signal();
+            }
             if (state == RUNNING) {
                 sampleFills();
                 if (nodes[nodes.length - 1].exhausted()) {
@@ -224,6 +230,7 @@ final class Engine {
             if (sink.offer(last.out.peek().item)) {
                 last.out.poll();
                 moved = true;
+                added = true;
             } else if (sink.markBlocked()) {
                 break;
             }

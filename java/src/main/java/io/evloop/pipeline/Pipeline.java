@@ -359,35 +359,31 @@ public final class Pipeline<T> implements Iterable<T>, AutoCloseable {
                     throw (RuntimeException) terminal;
                 }
                 Object item = sink.queue.poll();
-                if (item == null) {
-                    if (terminal == Sink.END) {
-                        return Sink.END;
+                if (item != null) {
+                    sink.consumed++;
+                    if (sink.shouldResume()) {
+                        engine.resume();
                     }
-                    item = await(sink);
+                    return item;
                 }
-                if (item == null || item == Sink.WAKE) {
-                    continue;
+                if (terminal == Sink.END) {
+                    return Sink.END;
                 }
-                sink.consumed++;
-                if (sink.shouldResume()) {
-                    engine.resume();
-                }
-                return item;
+                await(sink);
             }
         }
 
-        private Object await(Sink sink) {
+        private void await(Sink sink) {
             try {
-                Object item = sink.queue.poll(100, TimeUnit.MILLISECONDS);
-                if (item == null && loop.isTerminated() && !isStopped()) {
-                    throw new IllegalStateException(loop + " was closed under the pipeline");
-                }
-                return item;
+                sink.await();
             } catch (InterruptedException e) {
                 close();
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted while waiting for the next result;"
                         + " the pipeline is closed");
+            }
+            if (sink.queue.isEmpty() && loop.isTerminated() && !isStopped()) {
+                throw new IllegalStateException(loop + " was closed under the pipeline");
             }
         }
     }

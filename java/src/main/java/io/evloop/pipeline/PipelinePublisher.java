@@ -87,13 +87,10 @@ final class PipelinePublisher<T> implements Flow.Publisher<T> {
             boolean moved = false;
             Sink sink = engine.sink;
             try {
-                while (!cancelled && demand.get() > 0) {
+                while (!cancelled && demand.get() > 0 && !failed(sink)) {
                     Object item = sink.queue.poll();
                     if (item == null) {
                         break;
-                    }
-                    if (item == Sink.WAKE) {
-                        continue;
                     }
                     demand.decrementAndGet();
                     sink.consumed++;
@@ -119,9 +116,6 @@ final class PipelinePublisher<T> implements Flow.Publisher<T> {
             if (terminal == null || cancelled || done) {
                 return;
             }
-            while (sink.queue.peek() == Sink.WAKE) {
-                sink.queue.poll();
-            }
             if (terminal == Sink.END && !sink.queue.isEmpty()) {
                 return;
             }
@@ -132,6 +126,12 @@ final class PipelinePublisher<T> implements Flow.Publisher<T> {
                 subscriber.onError((Throwable) terminal);
             }
             pipeline.closeAsync();
+        }
+
+        /** Whether the pipeline failed or was closed: then buffered results are not sent. */
+        private boolean failed(Sink sink) {
+            Object terminal = sink.terminal;
+            return terminal != null && terminal != Sink.END;
         }
 
         private void fail(Throwable error) {
