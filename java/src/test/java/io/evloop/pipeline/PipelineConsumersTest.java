@@ -290,6 +290,44 @@ class PipelineConsumersTest {
         pipeline.close();
     }
 
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aPipelineNeverConsumedClosesItsOwnLoop(TestBackends.Config config) throws Exception {
+        AtomicInteger closed = new AtomicInteger();
+        Pipeline<Integer> pipeline = Pipeline.from(range(10).stream()
+                        .onClose(closed::incrementAndGet))
+                .pipe(x -> x).ownLoop(config.builder()).name("unused").build();
+        Thread thread = pipeline.loop().submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+        assertEquals("unused", thread.getName());
+        pipeline.close();
+        assertTrue(!thread.isAlive() && pipeline.loop().isTerminated());
+        assertEquals(1, closed.get());
+        assertEquals("CLOSED", pipeline.stats().state());
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void anInterruptedConsumerClosesThePipeline(TestBackends.Config config) throws Exception {
+        Pipeline<Integer> pipeline = Pipeline.from(range(10))
+                .pipeAsync(x -> new CompletableFuture<Integer>(), 2)
+                .loop(loop(config)).build();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                pipeline.iterator().hasNext();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        consumer.start();
+        Thread.sleep(50);
+        consumer.interrupt();
+        consumer.join(10_000);
+        assertTrue(failure.get() instanceof java.util.concurrent.CancellationException,
+                String.valueOf(failure.get()));
+        assertEquals("CLOSED", pipeline.stats().state());
+    }
+
     @Test
     void builderRejectsWhatCannotWork() {
         PipelineBuilder<Integer> builder = Pipeline.from(range(3));
