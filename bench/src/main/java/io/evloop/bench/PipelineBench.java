@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
@@ -62,6 +63,14 @@ public class PipelineBench {
 
     @Param({"evloop-NIO", "evloop-EPOLL-JNA", "evloop-EPOLL-PANAMA", BASELINE})
     public String impl;
+
+    /**
+     * CPU work per call, in {@link Blackhole#consumeCPU} tokens: 0 measures the orchestration
+     * alone, hand-offs between threads included; with work, the workers stay busy and the
+     * difference to the baseline is what the orchestration takes from them.
+     */
+    @Param({"0", "1000"})
+    public int work;
 
     private ExecutorService pool;
     private EventLoop loop;
@@ -116,7 +125,10 @@ public class PipelineBench {
         }
     }
 
-    private static int work(int x) {
+    private static int work(int x, int tokens) {
+        if (tokens > 0) {
+            Blackhole.consumeCPU(tokens);
+        }
         return x + 1;
     }
 
@@ -129,7 +141,8 @@ public class PipelineBench {
     private long pipeline() {
         PipelineBuilder<Integer> builder = Pipeline.from(source);
         for (int i = 0; i < STAGES; i++) {
-            builder = builder.pipe(PipelineBench::work, CONCURRENCY, pool);
+            int tokens = work;
+            builder = builder.pipe(x -> work(x, tokens), CONCURRENCY, pool);
         }
         long sum = 0;
         try (Pipeline<Integer> pipeline = builder.sink(64).loop(loop).build()) {
@@ -144,15 +157,17 @@ public class PipelineBench {
     private static final class Step implements Callable<Step> {
         final int stage;
         final int value;
+        final int tokens;
 
-        Step(int stage, int value) {
+        Step(int stage, int value, int tokens) {
             this.stage = stage;
             this.value = value;
+            this.tokens = tokens;
         }
 
         @Override
         public Step call() {
-            return new Step(stage, work(value));
+            return new Step(stage, work(value, tokens), tokens);
         }
     }
 
@@ -167,26 +182,22 @@ public class PipelineBench {
         int[] waitHead = new int[STAGES];
         int[] waitTail = new int[STAGES];
         int next = 0;
-        int inFlight = 0;
         int done = 0;
         long sum = 0;
         while (done < ITEMS) {
             while (next < ITEMS && running[0] < CONCURRENCY) {
-                completions.submit(new Step(0, source.get(next++)));
+                completions.submit(new Step(0, source.get(next++), work));
                 running[0]++;
-                inFlight++;
             }
             for (int s = 1; s < STAGES; s++) {
                 while (waitHead[s] < waitTail[s] && running[s] < CONCURRENCY) {
-                    completions.submit(new Step(s, waiting[s][waitHead[s]++]));
+                    completions.submit(new Step(s, waiting[s][waitHead[s]++], work));
                     running[s]++;
-                    inFlight++;
                 }
             }
             Future<Step> finished = completions.take();
             Step step = finished.get();
             running[step.stage]--;
-            inFlight--;
             if (step.stage == STAGES - 1) {
                 sum += step.value;
                 done++;
