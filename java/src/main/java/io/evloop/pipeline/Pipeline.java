@@ -234,6 +234,11 @@ public final class Pipeline<T> implements Iterable<T>, AutoCloseable {
             return;
         }
         awaitStopped();
+        if (Task.runsIn(engine)) {
+            // Called from one of the pipeline's own blocking functions, which would wait for
+            // itself; the other calls were interrupted and end on their own.
+            return;
+        }
         engine.calls.awaitNone();
         if (ownedThread != null) {
             loop.close();

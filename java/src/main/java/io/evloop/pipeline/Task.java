@@ -30,6 +30,9 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
         }
     }
 
+    /** The pipeline whose blocking function the current thread runs, if any. */
+    private static final ThreadLocal<Engine> CURRENT = new ThreadLocal<>();
+
     final TaskNode node;
     final Envelope envelope;
     final long seq;
@@ -58,9 +61,12 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
             return null;
         }
         long start = System.nanoTime();
+        Engine engine = node.engine;
+        CURRENT.set(engine);
         try {
             return node.spec.function.apply(envelope.item);
         } finally {
+            CURRENT.remove();
             nanos = System.nanoTime() - start;
             if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                 while (state == INTERRUPTING) {
@@ -69,8 +75,13 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
                 Thread.interrupted();
             }
             runner = null;
-            node.engine.calls.done();
+            engine.calls.done();
         }
+    }
+
+    /** Whether the calling thread runs a blocking function of that pipeline right now. */
+    static boolean runsIn(Engine engine) {
+        return CURRENT.get() == engine;
     }
 
     /** The completion of either kind of call, on whatever thread completed it. */

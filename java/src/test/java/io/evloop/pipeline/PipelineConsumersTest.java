@@ -328,6 +328,29 @@ class PipelineConsumersTest {
         assertEquals("CLOSED", pipeline.stats().state());
     }
 
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aBlockingFunctionMayCloseItsOwnPipeline(TestBackends.Config config) throws Exception {
+        AtomicReference<Pipeline<Integer>> self = new AtomicReference<>();
+        Pipeline<Integer> pipeline = Pipeline.from(range(1000))
+                .pipe(x -> {
+                    if (x == 20) {
+                        self.get().close();
+                    }
+                    return x;
+                }, 2)
+                .ownLoop(config.builder()).build();
+        self.set(pipeline);
+        assertThrows(java.util.concurrent.CancellationException.class, () -> {
+            for (Integer ignored : pipeline) {
+                Thread.onSpinWait();
+            }
+        });
+        pipeline.close();
+        assertTrue(pipeline.loop().isTerminated());
+        assertEquals("CLOSED", pipeline.stats().state());
+    }
+
     @Test
     void builderRejectsWhatCannotWork() {
         PipelineBuilder<Integer> builder = Pipeline.from(range(3));
