@@ -106,6 +106,16 @@ final class Engine {
 
     /** Starts pulling the source; from any thread, once. */
     void start(BooleanSupplier publisherDrain) {
+        if (state != RUNNING) {
+            // Closed before a consumer came: the consumer meets the terminal value at once.
+            if (publisherDrain != null && loop.isTerminated()) {
+                // Nothing runs on a terminated loop any more, so the caller may signal.
+                publisherDrain.getAsBoolean();
+            } else if (publisherDrain != null) {
+                onLoop(publisherDrain::getAsBoolean);
+            }
+            return;
+        }
         onLoopOrFail(() -> {
             if (started || state != RUNNING) {
                 return;

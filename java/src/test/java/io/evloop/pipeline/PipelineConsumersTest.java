@@ -303,6 +303,14 @@ class PipelineConsumersTest {
         assertTrue(!thread.isAlive() && pipeline.loop().isTerminated());
         assertEquals(1, closed.get());
         assertEquals("CLOSED", pipeline.stats().state());
+        assertThrows(java.util.concurrent.CancellationException.class,
+                () -> pipeline.iterator().hasNext());
+        Pipeline<Integer> other = Pipeline.from(range(3)).ownLoop(config.builder()).build();
+        other.close();
+        Recorder late = new Recorder(1, -1);
+        other.publisher().subscribe(late);
+        assertTrue(late.end.get(10, TimeUnit.SECONDS)
+                instanceof java.util.concurrent.CancellationException);
     }
 
     @ParameterizedTest
