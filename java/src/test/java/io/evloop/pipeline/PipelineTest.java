@@ -78,6 +78,23 @@ class PipelineTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void inputOrderSkipsDroppedAndFailedItems(TestBackends.Config config) {
+        List<Integer> results = collect(Pipeline.from(range(200))
+                .pipe(x -> {
+                    jitter(x);
+                    if (x % 17 == 0) {
+                        throw new IllegalStateException("bad " + x);
+                    }
+                    return x % 5 == 0 ? null : x;
+                }, 6).ordered().allowFailures(20)
+                .loop(loop(config)).build());
+        List<Integer> expected = range(200).stream().filter(x -> x % 17 != 0 && x % 5 != 0)
+                .collect(Collectors.toList());
+        assertEquals(expected, results);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void completionOrderByDefault(TestBackends.Config config) {
         List<Integer> results = collect(Pipeline.from(range(50))
                 .pipe(x -> {
