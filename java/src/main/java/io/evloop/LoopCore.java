@@ -523,12 +523,6 @@ final class LoopCore {
         runLocalTasks();
         runDueTimers();
         long timeout = pollTimeout();
-        if (seenMode != OPEN && (mode >= CLOSING || timers.isEmpty() || !quiescent())) {
-            // A closing loop must not sleep: closeStep may have seen a submitter that passed
-            // the gate before it closed and had not yet left it, and leaving wakes nobody. The
-            // next iteration checks again; only a shutdown waiting for its timers may sleep.
-            timeout = 0;
-        }
         if (timeout != 0) {
             wakeState.set(SLEEPING);
             // Checked after announcing sleep: a submitter either sees SLEEPING and wakes us,
