@@ -440,6 +440,11 @@ final class LoopCore {
         runLocalTasks();
         runDueTimers();
         long timeout = pollTimeout();
+        if (timeout != 0 && seenMode != OPEN && canTerminate(seenMode)) {
+            // The tasks of this iteration were the last work of a closing loop: terminate in
+            // the next iteration instead of sleeping until a wake-up that nothing will send.
+            timeout = 0;
+        }
         if (timeout != 0) {
             wakeState.set(SLEEPING);
             // Checked after announcing sleep: a submitter either sees SLEEPING and wakes us,
@@ -510,11 +515,16 @@ final class LoopCore {
             timersTrimmed = true;
             cancelTimers(current == CLOSING);
         }
-        if (quiescent() && (current == CLOSING || timers.isEmpty())) {
+        if (canTerminate(current)) {
             terminate(false);
             return true;
         }
         return false;
+    }
+
+    /** Whether a closing or shut-down loop has nothing left to run. */
+    private boolean canTerminate(int currentMode) {
+        return quiescent() && (currentMode == CLOSING || timers.isEmpty());
     }
 
     private boolean quiescent() {
