@@ -31,15 +31,18 @@ public final class Table {
         final String params;
         final String impl;
         final double score;
+        /** JMH's 99.9% confidence half-width, NaN when unknown (one iteration, or C). */
+        final double error;
         final String unit;
         final Double allocPerOp;
 
-        Figure(String benchmark, String params, String impl, double score, String unit,
-                Double allocPerOp) {
+        Figure(String benchmark, String params, String impl, double score, double error,
+                String unit, Double allocPerOp) {
             this.benchmark = benchmark;
             this.params = params;
             this.impl = impl;
             this.score = score;
+            this.error = error;
             this.unit = unit;
             this.allocPerOp = allocPerOp;
         }
@@ -95,7 +98,8 @@ public final class Table {
                 }
             }
             figures.add(new Figure(shortName((String) run.get("benchmark")), join(params), impl,
-                    number(primary.get("score")), (String) primary.get("scoreUnit"), alloc));
+                    number(primary.get("score")), number(primary.get("scoreError")),
+                    (String) primary.get("scoreUnit"), alloc));
         }
         return figures;
     }
@@ -113,7 +117,7 @@ public final class Table {
                         + "ns', got: " + line);
             }
             figures.add(new Figure(f[0], f[1].equals("-") ? "" : f[1], f[2],
-                    Double.parseDouble(f[3]), "ns/op", null));
+                    Double.parseDouble(f[3]), Double.NaN, "ns/op", null));
         }
         return figures;
     }
@@ -147,8 +151,10 @@ public final class Table {
             }
         }
         return markdown(rows) + "\nratio = evloop cost / baseline cost (below 1: evloop is "
-                + "cheaper). cost per operation as the benchmark defines it; alloc in bytes per "
-                + "operation (JMH -prof gc, gc.alloc.rate.norm; '-' when not measured).\n";
+                + "cheaper). cost: per operation as the benchmark defines it, +- JMH's 99.9% "
+                + "error as a share of the score (large: a noisy or too short run). alloc: "
+                + "bytes per operation (JMH -prof gc, gc.alloc.rate.norm; '-' when not "
+                + "measured).\n";
     }
 
     private static String[] row(Figure e, Figure b) {
@@ -169,7 +175,11 @@ public final class Table {
     }
 
     private static String score(Figure f) {
-        return decimal(f.score) + " " + f.unit;
+        String text = decimal(f.score) + " " + f.unit;
+        if (!Double.isNaN(f.error) && f.score > 0) {
+            text += String.format(Locale.ROOT, " +-%.0f%%", 100 * f.error / f.score);
+        }
+        return text;
     }
 
     private static String alloc(Figure f) {

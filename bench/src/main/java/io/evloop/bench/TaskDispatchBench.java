@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Task dispatch on the loop thread: a chain of tasks, each submitting the next from the loop
  * thread, as a handler that continues its work in a new task does. The figure is the time per
  * task. Each operation hands the head of a chain of {@value #CHAIN} tasks to the loop and waits
- * for the last; that hand-off (one wake-up each way, about 20 µs) adds about 0.2 ns per task to
+ * for the last; that hand-off (one wake-up each way, about 20 us) adds about 0.2 ns per task to
  * every implementation alike.
  */
 @State(Scope.Benchmark)
