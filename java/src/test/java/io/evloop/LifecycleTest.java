@@ -136,6 +136,18 @@ class LifecycleTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void stopBeforeRunStillRunsOneIteration(TestBackends.Config config) {
+        try (EventLoop loop = config.open()) {
+            AtomicInteger ran = new AtomicInteger();
+            loop.execute(ran::incrementAndGet);
+            loop.stop();
+            loop.run();
+            assertEquals(1, ran.get());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void blockingCallsOnTheLoopThreadThrowInsteadOfDeadlocking(TestBackends.Config config) {
         try (EventLoop loop = config.open()) {
             CompletableFuture<List<String>> outcome = loop.submit(() -> {
