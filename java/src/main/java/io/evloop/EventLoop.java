@@ -164,7 +164,7 @@ public final class EventLoop extends AbstractExecutorService
 
     /** How reports name a callback: its given name, or its class without lambda noise. */
     static String describe(Object callback) {
-        if (callback instanceof NamedTask) {
+        if (callback instanceof NamedTask || callback instanceof LoopCore.InternalTask) {
             return callback.toString();
         }
         if (callback instanceof SubmittedTask) {
@@ -256,17 +256,46 @@ public final class EventLoop extends AbstractExecutorService
     }
 
     private <T> void deliver(LoopFuture<T> future, T value, Throwable failure) {
-        Runnable completion = () -> {
+        OffloadCompletion<T> completion = new OffloadCompletion<>(future, value, failure);
+        try {
+            execute(completion);
+        } catch (RejectedExecutionException closed) {
+            completion.run();
+        }
+    }
+
+    /**
+     * Completes an offload future on the loop. The work has already run, so a halting loop
+     * still completes the future ({@link #neverRun}) instead of handing this task back.
+     */
+    private static final class OffloadCompletion<T> implements LoopCore.InternalTask {
+        private final LoopFuture<T> future;
+        private final T value;
+        private final Throwable failure;
+
+        OffloadCompletion(LoopFuture<T> future, T value, Throwable failure) {
+            this.future = future;
+            this.value = value;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
             if (failure == null) {
                 future.complete(value);
             } else {
                 future.completeExceptionally(failure);
             }
-        };
-        try {
-            execute(named("complete offload", completion));
-        } catch (RejectedExecutionException closed) {
-            completion.run();
+        }
+
+        @Override
+        public void neverRun() {
+            run();
+        }
+
+        @Override
+        public String toString() {
+            return "complete offload";
         }
     }
 
