@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -518,6 +519,8 @@ public final class EventLoop extends AbstractExecutorService
     /**
      * Stops at once: returns the tasks that never started, cancels timers and watches, and
      * terminates after the current callback. Waits for the loop thread to hand over its queue.
+     * A returned task that came from {@code submit} is a {@link Future} of that submission, as
+     * with the JDK's executors: its future stays pending until the task is run or cancelled.
      */
     @Override
     public List<Runnable> shutdownNow() {
@@ -607,8 +610,12 @@ public final class EventLoop extends AbstractExecutorService
         }
     }
 
-    /** A task from {@link #submit}: completes its future unless that was cancelled first. */
-    private static final class SubmittedTask<T> implements Runnable {
+    /**
+     * A task from {@link #submit}: completes its future unless that was cancelled first. It is
+     * also that future, so that the caller of {@link #shutdownNow()} can cancel the tasks it
+     * gets back, as with the JDK's executors.
+     */
+    private static final class SubmittedTask<T> implements RunnableFuture<T> {
         private final LoopFuture<T> future;
         private final Callable<T> task;
         private final Object source;
@@ -629,6 +636,32 @@ public final class EventLoop extends AbstractExecutorService
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return future.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return future.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return future.isDone();
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            return future.get();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            return future.get(timeout, unit);
         }
 
         @Override
