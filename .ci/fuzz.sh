@@ -23,14 +23,25 @@ find_clang() {
 	done
 }
 
+# Whether $1 can build a libFuzzer program (the runtime is a separate
+# package, libclang-rt-<version>-dev, on Debian 12).
+has_libfuzzer() {
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
+		"$1" -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null
+}
+
+need=()
+command -v cmake >/dev/null || need+=(cmake)
+command -v make >/dev/null || need+=(make)
 cc=$(find_clang)
-# The libFuzzer runtime comes with libclang-rt-<version>-dev on Debian 12.
-if [ -z "$cc" ] || ! echo 'int LLVMFuzzerTestOneInput(const char*d,long s){return 0;}' |
-	"$cc" -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		clang-14 libclang-rt-14-dev cmake make
+if [ -z "$cc" ] || ! has_libfuzzer "$cc"; then
+	need+=(clang-14 libclang-rt-14-dev)
 	cc=clang-14
+fi
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${need[@]}"
 fi
 
 CC="$cc" cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
