@@ -669,9 +669,11 @@ final class LoopCore {
         watches.clear();
         // Published before terminated, so a shutdownNow that sees the loop terminated finds it.
         neverRan.set(halted);
+        // Closed before terminated is set: close() and shutdownNow() return as soon as they
+        // see it, and promise that the native resources are free by then.
+        poller.close();
         terminated = true;
         monitor.markTerminated();
-        poller.close();
         terminatedLatch.countDown();
     }
 
