@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -185,7 +186,7 @@ public final class EventLoop extends AbstractExecutorService
 
     /** How reports name a callback: its given name, or its class without lambda noise. */
     static String describe(Object callback) {
-        if (callback instanceof NamedTask) {
+        if (callback instanceof NamedTask || callback instanceof LoopCore.InternalTask) {
             return callback.toString();
         }
         if (callback instanceof SubmittedTask) {
@@ -277,17 +278,46 @@ public final class EventLoop extends AbstractExecutorService
     }
 
     private <T> void deliver(LoopFuture<T> future, T value, Throwable failure) {
-        Runnable completion = () -> {
+        OffloadCompletion<T> completion = new OffloadCompletion<>(future, value, failure);
+        try {
+            execute(completion);
+        } catch (RejectedExecutionException closed) {
+            completion.run();
+        }
+    }
+
+    /**
+     * Completes an offload future on the loop. The work has already run, so a halting loop
+     * still completes the future ({@link #neverRun}) instead of handing this task back.
+     */
+    private static final class OffloadCompletion<T> implements LoopCore.InternalTask {
+        private final LoopFuture<T> future;
+        private final T value;
+        private final Throwable failure;
+
+        OffloadCompletion(LoopFuture<T> future, T value, Throwable failure) {
+            this.future = future;
+            this.value = value;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
             if (failure == null) {
                 future.complete(value);
             } else {
                 future.completeExceptionally(failure);
             }
-        };
-        try {
-            execute(named("complete offload", completion));
-        } catch (RejectedExecutionException closed) {
-            completion.run();
+        }
+
+        @Override
+        public void neverRun() {
+            run();
+        }
+
+        @Override
+        public String toString() {
+            return "complete offload";
         }
     }
 
@@ -510,6 +540,8 @@ public final class EventLoop extends AbstractExecutorService
     /**
      * Stops at once: returns the tasks that never started, cancels timers and watches, and
      * terminates after the current callback. Waits for the loop thread to hand over its queue.
+     * A returned task that came from {@code submit} is a {@link Future} of that submission, as
+     * with the JDK's executors: its future stays pending until the task is run or cancelled.
      */
     @Override
     public List<Runnable> shutdownNow() {
@@ -599,8 +631,12 @@ public final class EventLoop extends AbstractExecutorService
         }
     }
 
-    /** A task from {@link #submit}: completes its future unless that was cancelled first. */
-    private static final class SubmittedTask<T> implements Runnable {
+    /**
+     * A task from {@link #submit}: completes its future unless that was cancelled first. It is
+     * also that future, so that the caller of {@link #shutdownNow()} can cancel the tasks it
+     * gets back, as with the JDK's executors.
+     */
+    private static final class SubmittedTask<T> implements RunnableFuture<T> {
         private final LoopFuture<T> future;
         private final Callable<T> task;
         private final Object source;
@@ -621,6 +657,32 @@ public final class EventLoop extends AbstractExecutorService
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return future.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return future.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return future.isDone();
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            return future.get();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            return future.get(timeout, unit);
         }
 
         @Override

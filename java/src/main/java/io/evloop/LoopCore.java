@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
@@ -83,7 +84,12 @@ final class LoopCore {
     private volatile boolean wakePending;
     private volatile int mode = OPEN;
     private volatile boolean terminated;
-    private volatile CompletableFuture<List<Runnable>> haltResult;
+    /**
+     * The tasks that a halting loop never ran, set before {@link #terminated}; the first
+     * {@code shutdownNow} caller that finds the loop terminated takes them, so each task is
+     * handed back exactly once even when several threads halt the loop at the same time.
+     */
+    private final AtomicReference<List<Runnable>> neverRan = new AtomicReference<>();
     private boolean timersTrimmed;
 
     final LoopMonitor monitor;
@@ -201,8 +207,17 @@ final class LoopCore {
         }
     }
 
+    /**
+     * A task the engine queues for itself. {@code shutdownNow} never hands such a task to the
+     * caller, who could not tell what it is; it finishes it instead.
+     */
+    interface InternalTask extends Runnable {
+        /** Called instead of {@link #run()} when the halting loop will never run the task. */
+        void neverRun();
+    }
+
     /** Adds a timer scheduled from another thread; named lazily for reports and traces. */
-    private final class AddTimer implements Runnable {
+    private final class AddTimer implements InternalTask {
         private final ScheduledTask<?> task;
 
         AddTimer(ScheduledTask<?> task) {
@@ -214,6 +229,12 @@ final class LoopCore {
             addTimer(task);
         }
 
+        /** A timer that never reached the heap is cancelled like those in it. */
+        @Override
+        public void neverRun() {
+            task.cancel(false);
+        }
+
         @Override
         public String toString() {
             return "schedule " + EventLoop.describe(task.source());
@@ -221,7 +242,7 @@ final class LoopCore {
     }
 
     /** Removes a timer cancelled from another thread. */
-    private final class RemoveTimer implements Runnable {
+    private final class RemoveTimer implements InternalTask {
         private final ScheduledTask<?> task;
 
         RemoveTimer(ScheduledTask<?> task) {
@@ -231,6 +252,11 @@ final class LoopCore {
         @Override
         public void run() {
             timers.remove(task);
+        }
+
+        @Override
+        public void neverRun() {
+            // The halting loop drops every timer anyway.
         }
 
         @Override
@@ -586,7 +612,7 @@ final class LoopCore {
 
     private long pollTimeout() {
         // A closing loop never sleeps: nothing may come to wake it, since close() only waits.
-        if (!localTasks.isEmpty() || wakePending || mode >= CLOSING) {
+        if (!localTasks.isEmpty() || wakePending || stopRequested || mode >= CLOSING) {
             return 0;
         }
         ScheduledTask<?> next = timers.peek();
@@ -643,9 +669,9 @@ final class LoopCore {
             Thread.onSpinWait();
         }
         drainRemoteTasks();
-        List<Runnable> neverRan = new ArrayList<>();
+        List<Runnable> halted = new ArrayList<>();
         if (collect) {
-            collectNeverRan(neverRan);
+            collectNeverRan(halted);
         } else {
             Runnable task;
             while ((task = localTasks.poll()) != null) {
@@ -661,20 +687,25 @@ final class LoopCore {
             watch.markCancelled();
         }
         watches.clear();
+        // Published before terminated, so a shutdownNow that sees the loop terminated finds it.
+        neverRan.set(halted);
+        // Closed before terminated is set: close() and shutdownNow() return as soon as they
+        // see it, and promise that the native resources are free by then.
+        poller.close();
         terminated = true;
         monitor.markTerminated();
-        poller.close();
         terminatedLatch.countDown();
-        CompletableFuture<List<Runnable>> halt = haltResult;
-        if (halt != null) {
-            halt.complete(neverRan);
-        }
     }
 
-    private void collectNeverRan(List<Runnable> neverRan) {
+    private void collectNeverRan(List<Runnable> halted) {
         Runnable task;
         while ((task = localTasks.poll()) != null) {
-            neverRan.add(LoopMonitor.original(task));
+            Runnable original = LoopMonitor.original(task);
+            if (original instanceof InternalTask) {
+                ((InternalTask) original).neverRun();
+            } else {
+                halted.add(original);
+            }
         }
     }
 
@@ -717,20 +748,26 @@ final class LoopCore {
 
     List<Runnable> shutdownNow() {
         if (terminated) {
-            return new ArrayList<>();
+            return takeNeverRan();
         }
-        CompletableFuture<List<Runnable>> result = new CompletableFuture<>();
-        haltResult = result;
         closeGate(HALTING);
         if (inEventLoop()) {
-            List<Runnable> neverRan = new ArrayList<>();
+            List<Runnable> halted = new ArrayList<>();
+            // Submitters that passed the gate before it closed are about to enqueue.
+            while ((gate.get() & ~GATE_CLOSED) != 0) {
+                Thread.onSpinWait();
+            }
             drainRemoteTasks();
-            collectNeverRan(neverRan);
-            return neverRan;
+            collectNeverRan(halted);
+            return halted;
         }
         driveUntilTerminated();
-        List<Runnable> neverRan = result.getNow(null);
-        return neverRan != null ? neverRan : new ArrayList<>();
+        return takeNeverRan();
+    }
+
+    private List<Runnable> takeNeverRan() {
+        List<Runnable> halted = neverRan.getAndSet(null);
+        return halted != null ? halted : new ArrayList<>();
     }
 
     /**

@@ -216,6 +216,33 @@ class WatchTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aWatchCancelledAndMadeAgainInItsOwnCallbackKeepsReporting(TestBackends.Config config)
+            throws Exception {
+        try (EventLoop loop = config.open(); TestPipe pipe = new TestPipe()) {
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            CompletableFuture<Integer> second = new CompletableFuture<>();
+            loop.schedule(() -> second.completeExceptionally(new AssertionError("no call")),
+                    10, TimeUnit.SECONDS);
+            List<Throwable> errors = new ArrayList<>();
+            loop.watch(pipe.source(), Interest.READ, (first, ready) -> {
+                first.cancel();
+                try {
+                    loop.watch(pipe.source(), Interest.READ, (again, r) -> {
+                        again.cancel();
+                        second.complete(r);
+                    });
+                } catch (RuntimeException e) {
+                    errors.add(e);
+                    second.completeExceptionally(e);
+                }
+            });
+            assertTrue((loop.runUntil(second) & Watch.READABLE) != 0);
+            assertEquals(List.of(), errors);
+        }
+    }
+
     /** A pipe that closes both ends, for try-with-resources. */
     static final class TestPipe implements AutoCloseable {
         private final Pipe pipe;

@@ -1,6 +1,7 @@
 package io.evloop.internal;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -16,6 +17,12 @@ import java.util.function.Consumer;
 public final class NioPoller implements Poller {
     private final Selector selector;
     private final Consumer<SelectionKey> dispatcher = NioPoller::dispatch;
+    /**
+     * Registrations of channels whose cancelled key is still in the selector, made while a
+     * selection dispatches: the selector cannot select again until that one returns.
+     */
+    private final ArrayDeque<Registration> deferred = new ArrayDeque<>();
+    private boolean dispatching;
 
     /** Opens a selector. */
     public NioPoller() throws IOException {
@@ -46,7 +53,12 @@ public final class NioPoller implements Poller {
             registration.key = channel.register(selector, ops, registration);
         } catch (CancelledKeyException e) {
             // The channel's previous key is cancelled but still in the selector until the
-            // next selection; one selection without waiting completes the removal.
+            // next selection; one selection without waiting completes the removal. Inside a
+            // callback (a watch cancelled and made again) that waits until poll returns.
+            if (dispatching) {
+                deferred.add(registration);
+                return;
+            }
             selector.selectNow(key -> { });
             registration.key = channel.register(selector, ops, registration);
         } catch (ClosedChannelException e) {
@@ -70,6 +82,7 @@ public final class NioPoller implements Poller {
 
     @Override
     public void deregister(Registration registration) {
+        deferred.remove(registration);
         SelectionKey key = registration.key;
         if (key != null) {
             key.cancel();
@@ -81,16 +94,42 @@ public final class NioPoller implements Poller {
     public int poll(long timeoutNanos) throws IOException {
         checkOpen();
         int count;
-        if (timeoutNanos == 0) {
-            count = selector.selectNow(dispatcher);
-        } else if (timeoutNanos < 0) {
-            count = selector.select(dispatcher);
-        } else {
-            // Selector waits in whole milliseconds and treats 0 as "no limit": round up.
-            long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
-            count = selector.select(dispatcher, millis);
+        dispatching = true;
+        try {
+            if (timeoutNanos == 0) {
+                count = selector.selectNow(dispatcher);
+            } else if (timeoutNanos < 0) {
+                count = selector.select(dispatcher);
+            } else {
+                // Selector waits in whole milliseconds and treats 0 as "no limit": round up.
+                long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
+                count = selector.select(dispatcher, millis);
+            }
+        } finally {
+            dispatching = false;
         }
+        registerDeferred();
         return count;
+    }
+
+    /** Completes the registrations made during dispatch; a failure goes to its watch. */
+    private void registerDeferred() throws IOException {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        // Completes the removal of the cancelled keys; readiness is reported again next poll.
+        selector.selectNow(key -> { });
+        Registration registration;
+        while ((registration = deferred.poll()) != null) {
+            SelectableChannel channel = registration.channel;
+            try {
+                registration.key = channel.register(selector,
+                        toOps(channel, registration.interest), registration);
+            } catch (ClosedChannelException | CancelledKeyException e) {
+                registration.onFailure(new IOException("cannot watch " + channel
+                        + ": the channel was closed", e));
+            }
+        }
     }
 
     private static void dispatch(SelectionKey key) {
