@@ -273,7 +273,7 @@ final class LoopCore {
         ScheduledTask<?> task;
         while ((task = timers.peek()) != null && task.deadline() - now <= 0) {
             timers.poll();
-            monitor.beginCallback(task.source());
+            monitor.beginTimerOrIo(task.source());
             boolean again = task.runOnLoop();
             monitor.endTimer(task.source());
             if (again) {
@@ -301,7 +301,7 @@ final class LoopCore {
 
     /** Runs a watch callback on the loop thread; what it throws goes to the error handler. */
     void dispatchWatch(WatchImpl watch, WatchCallback callback, int ready) {
-        monitor.beginCallback(callback);
+        monitor.beginTimerOrIo(callback);
         try {
             callback.onReady(watch, ready);
         } catch (Throwable t) {
@@ -587,12 +587,17 @@ final class LoopCore {
     private void runLocalTasks() {
         int ready = localTasks.size();
         int budget = Math.max(ready, TASK_BUDGET);
+        boolean traced = monitor.tracingNow();
         for (int ran = 0; ran < budget; ran++) {
             Runnable task = localTasks.poll();
             if (task == null) {
                 return;
             }
-            runTask(task);
+            if (traced) {
+                runTracedTask(task);
+            } else {
+                runTask(task);
+            }
             if (mode == HALTING) {
                 return;
             }
@@ -607,7 +612,19 @@ final class LoopCore {
         } catch (Throwable t) {
             loop.reportError(task, t);
         }
-        monitor.endTask(task);
+        monitor.endTask();
+    }
+
+    /** {@link #runTask} while a trace records: the task also becomes a span. */
+    private void runTracedTask(Runnable queued) {
+        Runnable task = monitor.unwrap(queued);
+        monitor.beginTracedCallback(task);
+        try {
+            task.run();
+        } catch (Throwable t) {
+            loop.reportError(task, t);
+        }
+        monitor.endTracedTask(task);
     }
 
     private long pollTimeout() {

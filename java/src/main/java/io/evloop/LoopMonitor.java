@@ -22,7 +22,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  */
 final class LoopMonitor implements Watchdog.Monitored {
     private static final VarHandle RUNNING;
-    private static final VarHandle SEQUENCE;
+    private static final VarHandle TRACING;
     private static final int SAMPLE_MASK = LoopStats.LATENCY_SAMPLE_EVERY - 1;
     private static final long HIGHEST_LATENCY = 3_600_000_000_000L;
 
@@ -30,7 +30,7 @@ final class LoopMonitor implements Watchdog.Monitored {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             RUNNING = lookup.findVarHandle(LoopMonitor.class, "running", Object.class);
-            SEQUENCE = lookup.findVarHandle(LoopMonitor.class, "sequence", long.class);
+            TRACING = lookup.findVarHandle(LoopMonitor.class, "tracing", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,7 +43,6 @@ final class LoopMonitor implements Watchdog.Monitored {
     private volatile boolean terminated;
 
     private Object running;
-    private long sequence;
 
     private long iterations;
     private long tasksRun;
@@ -59,8 +58,13 @@ final class LoopMonitor implements Watchdog.Monitored {
     private long eventsBefore;
     private LoopEvents.Iteration jfrIteration;
 
+    /** Set before {@link #tracing} is switched on, so the loop sees it once it sees the flag. */
     private volatile TraceBuffer trace;
-    private volatile boolean tracing;
+    /**
+     * Read on the loop thread with opaque access: about the cost of a plain load, and a change
+     * from another thread is still seen within an iteration or so.
+     */
+    private boolean tracing;
     private long callbackStart;
 
     private final SingleWriterRecorder latency = new SingleWriterRecorder(HIGHEST_LATENCY, 2);
@@ -84,7 +88,7 @@ final class LoopMonitor implements Watchdog.Monitored {
         if (!on) {
             return task;
         }
-        if (tracing) {
+        if ((boolean) TRACING.getAcquire(this)) {
             return new TimedTask(task, System.nanoTime(), Thread.currentThread().getName());
         }
         if ((ThreadLocalRandom.current().nextInt() & SAMPLE_MASK) == 0) {
@@ -102,7 +106,7 @@ final class LoopMonitor implements Watchdog.Monitored {
         latency.recordValue(Math.min(HIGHEST_LATENCY,
                 Math.max(0, System.nanoTime() - timed.submitted)));
         TraceBuffer buffer = trace;
-        if (timed.from != null && buffer != null && tracing) {
+        if (timed.from != null && buffer != null && tracingNow()) {
             buffer.instant("submitted from " + timed.from, timed.submitted);
         }
         return timed.task;
@@ -165,7 +169,11 @@ final class LoopMonitor implements Watchdog.Monitored {
 
     /** Returns the clock before a poll that may block, or 0 for one that will not. */
     long beforePoll(long timeoutNanos) {
-        if (!on || (timeoutNanos == 0 && !tracing)) {
+        if (!on) {
+            return 0;
+        }
+        RUNNING.setOpaque(this, (Object) null);
+        if (timeoutNanos == 0 && !tracingNow()) {
             return 0;
         }
         return System.nanoTime();
@@ -180,50 +188,64 @@ final class LoopMonitor implements Watchdog.Monitored {
         iterationBlocked += waited;
         blockedNanos += waited;
         TraceBuffer buffer = trace;
-        if (buffer != null && tracing) {
+        if (buffer != null && tracingNow()) {
             buffer.span("poll", startNanos, end);
         }
     }
 
+    /**
+     * Publishes the callback that starts, for the watchdog: one opaque store, about the cost of
+     * a plain one. The callback is not cleared when it ends (a second store per callback) but
+     * before the loop polls, so the watchdog never blames a callback for time spent waiting;
+     * the counters below tell it that a callback ended.
+     */
     void beginCallback(Object callback) {
-        if (!on) {
-            return;
-        }
-        RUNNING.setRelease(this, callback);
-        SEQUENCE.setRelease(this, sequence + 1);
-        if (tracing) {
-            callbackStart = System.nanoTime();
+        if (on) {
+            RUNNING.setOpaque(this, callback);
         }
     }
 
-    void endTask(Object callback) {
-        if (!on) {
-            return;
+    /** For timers and watch callbacks: {@link #beginCallback}, plus a start time if tracing. */
+    void beginTimerOrIo(Object callback) {
+        if (on && tracingNow()) {
+            beginTracedCallback(callback);
+        } else {
+            beginCallback(callback);
         }
+    }
+
+    /** Like {@link #beginCallback}, while a trace records: also notes the start time. */
+    void beginTracedCallback(Object callback) {
+        beginCallback(callback);
+        callbackStart = System.nanoTime();
+    }
+
+    void endTask() {
         tasksRun++;
-        endCallback(callback);
     }
 
     void endTimer(Object callback) {
-        if (!on) {
-            return;
-        }
         timersFired++;
-        endCallback(callback);
+        traceEnd(callback);
     }
 
     void endIo(Object callback) {
-        if (!on) {
-            return;
-        }
         ioEvents++;
-        endCallback(callback);
+        traceEnd(callback);
     }
 
-    private void endCallback(Object callback) {
-        RUNNING.setRelease(this, (Object) null);
+    /** Ends a task while a trace records. */
+    void endTracedTask(Object callback) {
+        tasksRun++;
+        traceEnd(callback);
+    }
+
+    private void traceEnd(Object callback) {
+        if (!on || !tracingNow()) {
+            return;
+        }
         TraceBuffer buffer = trace;
-        if (buffer != null && tracing) {
+        if (buffer != null) {
             buffer.span(new CallbackName(callback), callbackStart, System.nanoTime());
         }
     }
@@ -233,6 +255,10 @@ final class LoopMonitor implements Watchdog.Monitored {
     }
 
     // ------------------------------------------------------------ tracing and stats
+
+    boolean tracingNow() {
+        return (boolean) TRACING.getOpaque(this);
+    }
 
     /** Whether this loop monitors itself (the watchdog needs to look at it). */
     boolean isOn() {
@@ -245,15 +271,15 @@ final class LoopMonitor implements Watchdog.Monitored {
                     + "cannot record a trace");
         }
         trace = buffer;
-        tracing = true;
+        TRACING.setRelease(this, true);
     }
 
     void stopTrace() {
-        tracing = false;
+        TRACING.setRelease(this, false);
     }
 
     boolean isTracing() {
-        return tracing;
+        return (boolean) TRACING.getAcquire(this);
     }
 
     TraceBuffer traceBuffer() {
@@ -281,9 +307,13 @@ final class LoopMonitor implements Watchdog.Monitored {
         return RUNNING.getAcquire(this);
     }
 
+    /**
+     * Callbacks ended so far. The counters are written by the loop thread with plain stores and
+     * read here without synchronisation: a stale value only delays a report by a sample.
+     */
     @Override
     public long callbackSequence() {
-        return (long) SEQUENCE.getAcquire(this);
+        return tasksRun + timersFired + ioEvents;
     }
 
     @Override
