@@ -49,8 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Closing</h2>
  * {@link #close()} stops accepting work, runs every task already accepted, cancels every timer
  * that has not fired (its future completes with a
- * {@link java.util.concurrent.CancellationException}) and every watch, frees the native resources, and returns when all that is done (called on the
- * loop thread, it returns at once and the loop finishes after the current callback).
+ * {@link java.util.concurrent.CancellationException}) and every watch, frees the native
+ * resources, and returns when all that is done (called on the loop thread, it returns at once
+ * and the loop finishes after the current callback).
  * {@link #shutdown()} follows the {@link java.util.concurrent.ScheduledThreadPoolExecutor}
  * defaults instead: queued tasks and one-shot timers still run, periodic timers are cancelled,
  * and the loop terminates when nothing is left. {@link #shutdownNow()} runs nothing more and
