@@ -13,6 +13,14 @@ final class Failures {
 
     private Failures() {}
 
+    /**
+     * Loads this class and what a report needs, for a failure path that must work when no
+     * descriptor is left to read a class file with.
+     */
+    static void preload() {
+        new Rethrow("preload", null).toString();
+    }
+
     static void report(EventLoop loop, Object source, Throwable failure) {
         try {
             loop.execute(new Rethrow(source, failure));

@@ -16,9 +16,16 @@ final class Listener implements WatchCallback, OpenSockets.Member {
     /** After a failed accept (out of descriptors, say) the listener rests this long. */
     private static final long BACKOFF_MILLIS = 100;
 
+    static {
+        // Out of descriptors, a class loaded lazily from a directory class path fails to load
+        // too, so what the failure path needs is loaded now.
+        Failures.preload();
+    }
+
     final EventLoop loop;
     final ServerSocketChannel channel;
     private final Server server;
+    private final Runnable resume = this::resume;
     private Watch watch;
     private boolean closed;
 
@@ -31,6 +38,9 @@ final class Listener implements WatchCallback, OpenSockets.Member {
     /** Starts watching; from any thread (the loop registers it). */
     void start() throws IOException {
         watch = loop.watch(channel, Interest.READ, this);
+        // The backoff needs the loop's timer classes when no descriptor may be left to load
+        // a class file with (a directory class path): one cancelled timer loads them now.
+        loop.schedule(() -> { }, 1, TimeUnit.DAYS).cancel(false);
         OpenSockets.register(loop, this);
     }
 
@@ -46,8 +56,9 @@ final class Listener implements WatchCallback, OpenSockets.Member {
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
-                Failures.report(loop, "accepting on " + server, e);
+                // Rest first: even if the report fails, the listener must not spin.
                 rest();
+                Failures.report(loop, "accepting on " + server, e);
                 return;
             }
             if (accepted == null) {
@@ -63,11 +74,19 @@ final class Listener implements WatchCallback, OpenSockets.Member {
      */
     private void rest() {
         watch.interest(Interest.NONE);
-        loop.schedule(() -> {
-            if (!closed) {
-                watch.interest(Interest.READ);
-            }
-        }, BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+            loop.schedule(resume, BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException | Error e) {
+            // Without the timer nothing would resume: keep accepting rather than go deaf.
+            watch.interest(Interest.READ);
+            throw e;
+        }
+    }
+
+    private void resume() {
+        if (!closed) {
+            watch.interest(Interest.READ);
+        }
     }
 
     /** Stops accepting and closes the socket; on the loop thread. */
