@@ -263,6 +263,7 @@ class PipelineTest {
         Set<Thread> before = liveThreads();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger interrupted = new AtomicInteger();
+        AtomicInteger sleepers = new AtomicInteger();
         AtomicInteger pending = new AtomicInteger();
         AtomicLong pulled = new AtomicLong();
         Stream<Long> endless = Stream.generate(pulled::getAndIncrement);
@@ -271,6 +272,9 @@ class PipelineTest {
                 .pipe(x -> {
                     running.incrementAndGet();
                     try {
+                        if (x % 5 == 4) {
+                            sleepers.incrementAndGet();
+                        }
                         Thread.sleep(x % 5 == 4 ? 60_000 : 0);
                         return x;
                     } catch (InterruptedException e) {
@@ -293,6 +297,12 @@ class PipelineTest {
         Iterator<Long> results = pipeline.iterator();
         results.next();
         results.next();
+        // Close only once a call sleeps, so that there is one to interrupt (on a loaded
+        // machine the fifth item may not have reached its stage yet).
+        long waitUntil = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (sleepers.get() == 0 && System.nanoTime() < waitUntil) {
+            Thread.sleep(1);
+        }
         long start = System.nanoTime();
         pipeline.close();
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(),
