@@ -236,6 +236,19 @@ static int token_watched(const struct harness *h, uint64_t token)
 /* ---------------------------------------------------------- decoding */
 
 /* Mostly the three real ops, sometimes anything at all. */
+/*
+ * The model covers the interest changes of ABI 1. The socket requests of
+ * ABI 2 (EVL_OP_IO_ADD to EVL_OP_CLOSE) take over and may close a harness
+ * descriptor, which would make the model unsound, so they are mapped out
+ * of the way here. Known gap: they are tested by test_io.c, not fuzzed.
+ */
+static int32_t outside_io_ops(int32_t op)
+{
+	if (op >= EVL_OP_IO_ADD && op <= EVL_OP_CLOSE)
+		return op + 100;
+	return op;
+}
+
 static int32_t pick_op(struct fuzz_input *in)
 {
 	uint8_t b = fuzz_u8(in);
@@ -250,7 +263,7 @@ static int32_t pick_op(struct fuzz_input *in)
 	case 2:
 		return 65535;
 	default:
-		return (int32_t)fuzz_u32(in);
+		return outside_io_ops((int32_t)fuzz_u32(in));
 	}
 }
 
