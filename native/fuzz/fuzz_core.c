@@ -331,7 +331,8 @@ static void decode_batch(struct fuzz_input *in, struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		struct evl_req *r = &b->reqs[i];
 
-		r->op = (uint16_t)pick_op(in);
+		/* The request's op is 16 bits: map again after the cut. */
+		r->op = (uint16_t)outside_io_ops((uint16_t)pick_op(in));
 		b->slots[i] = pick_slot(in);
 		r->interest = (uint16_t)pick_interest(in);
 		r->token = pick_token(in);
