@@ -23,10 +23,10 @@ import java.util.concurrent.RejectedExecutionException;
  * (options, addresses, the final close). All state but the volatile fields belongs to the loop
  * thread.
  */
-final class NativeConnection extends IoRegistration
-        implements Connection, OpenSockets.Member {
+final class NativeConnection implements Connection, OpenSockets.Member {
     private final EventLoop loop;
     private final SocketIo io;
+    private final CoreSocket socket;
     private final SocketChannel channel;
     private final NetOptions options;
     private final ConnectionHandler handler;
@@ -45,9 +45,9 @@ final class NativeConnection extends IoRegistration
 
     private NativeConnection(EventLoop loop, SocketIo io, SocketChannel channel, int fd,
             ConnectionHandler handler, NetOptions options) throws IOException {
-        super(fd, channel);
         this.loop = loop;
         this.io = io;
+        this.socket = new CoreSocket(fd, channel);
         this.channel = channel;
         this.handler = handler;
         this.options = options;
@@ -65,7 +65,7 @@ final class NativeConnection extends IoRegistration
         channel.configureBlocking(false);
         NativeConnection c = new NativeConnection(loop, io, channel, LoopAccess.fd(channel),
                 handler, options);
-        io.add(c, true);
+        io.add(c.socket, true);
         OpenSockets.add(loop, c);
         try {
             handler.onOpen(c);
@@ -77,8 +77,7 @@ final class NativeConnection extends IoRegistration
 
     // ---------------------------------------------------------------- completions
 
-    @Override
-    protected void onCompletion(int kind, int result, long aux) {
+    private void onCompletion(int kind, int result, long aux) {
         if (closed) {
             return;
         }
@@ -101,8 +100,7 @@ final class NativeConnection extends IoRegistration
         }
     }
 
-    @Override
-    protected void onFailure(Exception failure) {
+    private void onFailure(Exception failure) {
         finish(failure, false);
     }
 
@@ -213,7 +211,7 @@ final class NativeConnection extends IoRegistration
             data.limit(data.position() + n);
             target.put(data);
             data.limit(limit);
-            io.request(this, SocketIo.OP_WRITE, 0, io.chunkAddress(chunk), n);
+            io.request(socket, SocketIo.OP_WRITE, 0, io.chunkAddress(chunk), n);
             sent.add(new Sent(chunk, n, data.hasRemaining() ? null : future));
         }
         pending += total;
@@ -248,7 +246,7 @@ final class NativeConnection extends IoRegistration
         if (closed || closeRequested) {
             return;
         }
-        io.request(this, SocketIo.OP_MOD, on ? 1 : 0, 0, 0);
+        io.request(socket, SocketIo.OP_MOD, on ? 1 : 0, 0, 0);
     }
 
     @Override
@@ -258,7 +256,7 @@ final class NativeConnection extends IoRegistration
                 return;
             }
             shutdownRequested = true;
-            io.request(this, SocketIo.OP_SHUTDOWN, 0, 0, 0);
+            io.request(socket, SocketIo.OP_SHUTDOWN, 0, 0, 0);
         }, null);
     }
 
@@ -272,7 +270,7 @@ final class NativeConnection extends IoRegistration
             if (sent.isEmpty()) {
                 finish(null, false);
             } else {
-                io.request(this, SocketIo.OP_MOD, 0, 0, 0);
+                io.request(socket, SocketIo.OP_MOD, 0, 0, 0);
             }
         }, null);
         return closeFuture;
@@ -305,7 +303,7 @@ final class NativeConnection extends IoRegistration
                 // The socket closes next either way; a reset only tells the peer sooner.
             }
         }
-        io.forget(this, channel);
+        io.forget(socket, channel);
         Throwable failure = cause != null ? cause : new IOException(this + " closed ("
                 + (reset ? "aborted" : "closed") + ") before these bytes were sent");
         Sent s;
@@ -390,6 +388,26 @@ final class NativeConnection extends IoRegistration
             this.chunk = chunk;
             this.remaining = remaining;
             this.future = future;
+        }
+    }
+
+    /**
+     * The socket as the core's poller knows it. A nested object rather than a superclass, so
+     * that this class can share its state machine with {@link TcpConnection}.
+     */
+    private final class CoreSocket extends IoRegistration {
+        CoreSocket(int fd, SocketChannel channel) {
+            super(fd, channel);
+        }
+
+        @Override
+        protected void onCompletion(int kind, int result, long aux) {
+            NativeConnection.this.onCompletion(kind, result, aux);
+        }
+
+        @Override
+        protected void onFailure(Exception failure) {
+            NativeConnection.this.onFailure(failure);
         }
     }
 }
