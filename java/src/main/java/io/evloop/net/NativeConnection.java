@@ -5,14 +5,10 @@ import io.evloop.internal.IoRegistration;
 import io.evloop.internal.LoopAccess;
 import io.evloop.internal.SocketIo;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A {@link Connection} whose bytes the C core moves (EPOLL backends): reads land in the loop's
@@ -23,37 +19,20 @@ import java.util.concurrent.RejectedExecutionException;
  * (options, addresses, the final close). All state but the volatile fields belongs to the loop
  * thread.
  */
-final class NativeConnection implements Connection, OpenSockets.Member {
-    private final EventLoop loop;
+final class NativeConnection extends StreamConnection {
     private final SocketIo io;
     private final CoreSocket socket;
-    private final SocketChannel channel;
-    private final NetOptions options;
-    private final ConnectionHandler handler;
-    private final NetFuture<Void> closeFuture;
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();
-    private final SocketAddress localAddress;
-    private final SocketAddress remoteAddress;
-
-    private boolean inputDone;
-    private boolean shutdownRequested;
-    private boolean outputDone;
-    private boolean closeRequested;
-    private volatile boolean closed;
-    private volatile boolean writable = true;
     private volatile long pending;
 
     private NativeConnection(EventLoop loop, SocketIo io, SocketChannel channel, int fd,
             ConnectionHandler handler, NetOptions options) throws IOException {
-        this.loop = loop;
+        super(loop, channel, handler, options);
         this.io = io;
         this.socket = new CoreSocket(fd, channel);
-        this.channel = channel;
-        this.handler = handler;
-        this.options = options;
-        this.closeFuture = new NetFuture<>(loop);
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
+        this.opened = true;
     }
 
     /**
@@ -67,11 +46,7 @@ final class NativeConnection implements Connection, OpenSockets.Member {
                 handler, options);
         io.add(c.socket, true);
         OpenSockets.add(loop, c);
-        try {
-            handler.onOpen(c);
-        } catch (Throwable t) {
-            c.handlerFailed(t);
-        }
+        c.tellOpened();
         return c;
     }
 
@@ -83,7 +58,7 @@ final class NativeConnection implements Connection, OpenSockets.Member {
         }
         switch (kind) {
             case SocketIo.DATA:
-                data(io.slice(aux, result));
+                received(io.slice(aux, result));
                 break;
             case SocketIo.EOF:
                 peerClosed();
@@ -97,31 +72,6 @@ final class NativeConnection implements Connection, OpenSockets.Member {
             default:
                 finish(ioError(result), false);
                 break;
-        }
-    }
-
-    private void onFailure(Exception failure) {
-        finish(failure, false);
-    }
-
-    private void data(ByteBuffer bytes) {
-        try {
-            handler.onData(this, bytes);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
-    private void peerClosed() {
-        inputDone = true;
-        try {
-            handler.onPeerClosed(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-            return;
-        }
-        if (outputDone && !closed) {
-            finish(null, false);
         }
     }
 
@@ -151,9 +101,7 @@ final class NativeConnection implements Connection, OpenSockets.Member {
             finish(null, false);
             return;
         }
-        if (!writable && pending <= options.lowWatermark) {
-            writabilityChanged(true);
-        }
+        checkLowWatermark();
     }
 
     private void shutDone(int result) {
@@ -161,10 +109,7 @@ final class NativeConnection implements Connection, OpenSockets.Member {
             finish(ioError(result), false);
             return;
         }
-        outputDone = true;
-        if (inputDone) {
-            finish(null, false);
-        }
+        outputShutDown();
     }
 
     private IOException ioError(int result) {
@@ -172,34 +117,14 @@ final class NativeConnection implements Connection, OpenSockets.Member {
         return new SocketException(io.errorText(errno) + " (errno " + errno + ") on " + this);
     }
 
-    // ---------------------------------------------------------------- writing
+    // ---------------------------------------------------------------- the byte path
 
+    /** Copies the bytes into native chunks, so {@code owned} makes no difference here. */
     @Override
-    public CompletableFuture<Void> write(ByteBuffer data) {
-        NetFuture<Void> future = new NetFuture<>(loop);
-        if (loop.inEventLoop()) {
-            enqueue(data, future);
-        } else {
-            ByteBuffer copy = ReadBuffer.copyOf(data);
-            onLoop(() -> enqueue(copy, future), future);
-        }
-        return future;
-    }
-
-    @Override
-    public CompletableFuture<Void> write(byte[] data) {
-        return write(ByteBuffer.wrap(data));
-    }
-
-    private void enqueue(ByteBuffer data, NetFuture<Void> future) {
-        if (closed || shutdownRequested || closeRequested) {
-            future.completeExceptionally(new IOException("cannot write " + data.remaining()
-                    + " bytes: " + this + (closed ? " is closed" : " is shutting down output")));
-            return;
-        }
+    boolean startWrite(ByteBuffer data, boolean owned, NetFuture<Void> future) {
         if (!data.hasRemaining()) {
             future.complete(null);
-            return;
+            return false;
         }
         long total = data.remaining();
         while (data.hasRemaining()) {
@@ -215,97 +140,34 @@ final class NativeConnection implements Connection, OpenSockets.Member {
             sent.add(new Sent(chunk, n, data.hasRemaining() ? null : future));
         }
         pending += total;
-        if (writable && pending > options.highWatermark) {
-            writabilityChanged(false);
-        }
-    }
-
-    private void writabilityChanged(boolean now) {
-        writable = now;
-        try {
-            handler.onWritabilityChanged(this, now);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
-    // ---------------------------------------------------------------- control
-
-    @Override
-    public void pauseReading() {
-        onLoop(() -> setReading(false), null);
+        return true;
     }
 
     @Override
-    public void resumeReading() {
-        onLoop(() -> setReading(true), null);
+    boolean writesWaiting() {
+        return !sent.isEmpty();
     }
 
     /** The core stops reading at end of stream by itself; a resume then changes nothing. */
-    private void setReading(boolean on) {
-        if (closed || closeRequested) {
-            return;
-        }
+    @Override
+    void setReading(boolean on) {
         io.request(socket, SocketIo.OP_MOD, on ? 1 : 0, 0, 0);
     }
 
+    /** The core shuts the socket down once its write queue is empty. */
     @Override
-    public void shutdownOutput() {
-        onLoop(() -> {
-            if (closed || shutdownRequested || closeRequested) {
-                return;
-            }
-            shutdownRequested = true;
-            io.request(socket, SocketIo.OP_SHUTDOWN, 0, 0, 0);
-        }, null);
+    void startShutdown() {
+        io.request(socket, SocketIo.OP_SHUTDOWN, 0, 0, 0);
     }
 
+    /** The core forgets the socket; the channel closes after the core let go of it. */
     @Override
-    public CompletableFuture<Void> close() {
-        onLoop(() -> {
-            if (closed || closeRequested) {
-                return;
-            }
-            closeRequested = true;
-            if (sent.isEmpty()) {
-                finish(null, false);
-            } else {
-                io.request(socket, SocketIo.OP_MOD, 0, 0, 0);
-            }
-        }, null);
-        return closeFuture;
-    }
-
-    @Override
-    public void abort() {
-        onLoop(() -> finish(null, true), null);
-    }
-
-    private void handlerFailed(Throwable t) {
-        finish(t, true);
-        Failures.report(loop, "handler " + handler + " of " + this, t);
-    }
-
-    /**
-     * Ends the connection once: the core forgets the socket (the channel closes after the
-     * core let go of it), pending writes fail, the handler hears onClose.
-     */
-    private void finish(Throwable cause, boolean reset) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        OpenSockets.remove(loop, this);
-        if (reset) {
-            try {
-                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-            } catch (IOException | RuntimeException e) {
-                // The socket closes next either way; a reset only tells the peer sooner.
-            }
-        }
+    void releaseSocket() {
         io.forget(socket, channel);
-        Throwable failure = cause != null ? cause : new IOException(this + " closed ("
-                + (reset ? "aborted" : "closed") + ") before these bytes were sent");
+    }
+
+    @Override
+    void failWrites(Throwable failure) {
         Sent s;
         pending = 0;
         while ((s = sent.poll()) != null) {
@@ -314,68 +176,11 @@ final class NativeConnection implements Connection, OpenSockets.Member {
                 s.future.completeExceptionally(failure);
             }
         }
-        try {
-            handler.onClose(this, cause);
-        } catch (Throwable t) {
-            Failures.report(loop, "handler " + handler + " of " + this, t);
-        }
-        closeFuture.complete(null);
-    }
-
-    @Override
-    public void loopTerminating() {
-        finish(new IOException(loop + " closed with " + this + " open"), false);
-    }
-
-    private void onLoop(Runnable action, NetFuture<?> failIfRejected) {
-        if (loop.inEventLoop()) {
-            action.run();
-            return;
-        }
-        try {
-            loop.execute(action);
-        } catch (RejectedExecutionException e) {
-            if (failIfRejected != null) {
-                failIfRejected.completeExceptionally(e);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- queries
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return writable;
     }
 
     @Override
     public long pendingBytes() {
         return pending;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public String toString() {
-        return "connection " + localAddress + " -> " + remoteAddress;
     }
 
     /** A chunk of written bytes in the core's queue; the last one of a write has its future. */
@@ -407,7 +212,7 @@ final class NativeConnection implements Connection, OpenSockets.Member {
 
         @Override
         protected void onFailure(Exception failure) {
-            NativeConnection.this.onFailure(failure);
+            finish(failure, false);
         }
     }
 }

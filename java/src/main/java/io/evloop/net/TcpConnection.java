@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
@@ -24,26 +23,12 @@ import java.util.concurrent.TimeUnit;
  * queued, and what does not fit waits in a {@link WriteQueue}, with write interest only while
  * something waits. All state but the volatile fields belongs to the loop thread.
  */
-final class TcpConnection implements Connection, WatchCallback, OpenSockets.Member {
-    private final EventLoop loop;
-    private final SocketChannel channel;
-    private final NetOptions options;
-    private final ConnectionHandler handler;
+final class TcpConnection extends StreamConnection implements WatchCallback {
     private final WriteQueue writes = new WriteQueue();
-    private final NetFuture<Void> closeFuture;
 
     private Watch watch;
     private int interestBits;
-    private SocketAddress localAddress;
-    private SocketAddress remoteAddress;
-    private boolean opened;
     private boolean readPaused;
-    private boolean inputDone;
-    private boolean shutdownRequested;
-    private boolean outputDone;
-    private boolean closeRequested;
-    private volatile boolean closed;
-    private volatile boolean writable = true;
 
     private SocketAddress connectTarget;
     private NetFuture<Connection> connectFuture;
@@ -51,11 +36,7 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
 
     private TcpConnection(EventLoop loop, SocketChannel channel, ConnectionHandler handler,
             NetOptions options) {
-        this.loop = loop;
-        this.channel = channel;
-        this.handler = handler;
-        this.options = options;
-        this.closeFuture = new NetFuture<>(loop);
+        super(loop, channel, handler, options);
     }
 
     /** Serves an accepted channel; on the loop thread. The channel is closed on failure. */
@@ -199,11 +180,7 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
         }
         opened = true;
         updateInterest();
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
+        tellOpened();
         if (connectFuture != null) {
             if (closed) {
                 connectFuture.completeExceptionally(new IOException("connection to "
@@ -244,73 +221,38 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
         }
         if (n > 0) {
             buffer.flip();
-            try {
-                handler.onData(this, buffer);
-            } catch (Throwable t) {
-                handlerFailed(t);
-            }
+            received(buffer);
         } else if (n < 0) {
             peerClosed();
         }
     }
 
-    private void peerClosed() {
-        inputDone = true;
+    @Override
+    void inputEnded() {
         updateInterest();
-        try {
-            handler.onPeerClosed(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-            return;
-        }
-        if (outputDone && !closed) {
-            finish(null, false);
-        }
     }
 
     // ---------------------------------------------------------------- writing
 
+    /** Writes at once when nothing is queued; what the socket does not take waits. */
     @Override
-    public CompletableFuture<Void> write(ByteBuffer data) {
-        NetFuture<Void> future = new NetFuture<>(loop);
-        if (loop.inEventLoop()) {
-            enqueue(data, false, future);
-        } else {
-            ByteBuffer copy = ReadBuffer.copyOf(data);
-            onLoop(() -> enqueue(copy, true, future), future);
-        }
-        return future;
-    }
-
-    @Override
-    public CompletableFuture<Void> write(byte[] data) {
-        return write(ByteBuffer.wrap(data));
-    }
-
-    private void enqueue(ByteBuffer data, boolean owned, NetFuture<Void> future) {
-        if (closed || shutdownRequested || closeRequested) {
-            future.completeExceptionally(new IOException("cannot write " + data.remaining()
-                    + " bytes: " + this + (closed ? " is closed" : " is shutting down output")));
-            return;
-        }
+    boolean startWrite(ByteBuffer data, boolean owned, NetFuture<Void> future) {
         if (writes.isEmpty()) {
             try {
                 channel.write(data);
             } catch (IOException e) {
                 future.completeExceptionally(e);
                 finish(e, false);
-                return;
+                return false;
             }
             if (!data.hasRemaining()) {
                 future.complete(null);
-                return;
+                return false;
             }
         }
         writes.add(owned ? data : ReadBuffer.copyOf(data), future);
         updateInterest();
-        if (writable && writes.pendingBytes() > options.highWatermark) {
-            writabilityChanged(false);
-        }
+        return true;
     }
 
     private void flush() {
@@ -332,9 +274,7 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
         }
         if (!closed) {
             updateInterest();
-            if (!writable && writes.pendingBytes() <= options.lowWatermark) {
-                writabilityChanged(true);
-            }
+            checkLowWatermark();
         }
     }
 
@@ -347,15 +287,6 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
         }
     }
 
-    private void writabilityChanged(boolean now) {
-        writable = now;
-        try {
-            handler.onWritabilityChanged(this, now);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
     private void shutdownNow() {
         try {
             channel.shutdownOutput();
@@ -363,117 +294,51 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
             finish(e, false);
             return;
         }
-        outputDone = true;
-        if (inputDone) {
-            finish(null, false);
-        }
+        outputShutDown();
     }
 
     // ---------------------------------------------------------------- control
 
     @Override
-    public void pauseReading() {
-        onLoop(() -> {
-            readPaused = true;
-            updateInterest();
-        }, null);
+    boolean writesWaiting() {
+        return opened && !writes.isEmpty();
     }
 
     @Override
-    public void resumeReading() {
-        onLoop(() -> {
-            readPaused = false;
-            updateInterest();
-        }, null);
+    void setReading(boolean on) {
+        readPaused = !on;
+        updateInterest();
     }
 
+    /** Output shuts down here once the queue is empty; {@link #drained} waits for that. */
     @Override
-    public void shutdownOutput() {
-        onLoop(() -> {
-            if (closed || shutdownRequested || closeRequested) {
-                return;
-            }
-            shutdownRequested = true;
-            if (writes.isEmpty() && opened) {
-                shutdownNow();
-            }
-        }, null);
-    }
-
-    @Override
-    public CompletableFuture<Void> close() {
-        onLoop(() -> {
-            if (closed) {
-                return;
-            }
-            closeRequested = true;
-            if (writes.isEmpty() || !opened) {
-                finish(null, false);
-            } else {
-                updateInterest();
-            }
-        }, null);
-        return closeFuture;
-    }
-
-    @Override
-    public void abort() {
-        onLoop(() -> finish(null, true), null);
-    }
-
-    private void handlerFailed(Throwable t) {
-        finish(t, true);
-        Failures.report(loop, "handler " + handler + " of " + this, t);
-    }
-
-    /**
-     * Closes the channel and tells everyone once: pending writes fail, the handler hears
-     * onClose, the futures complete. {@code reset} makes a TCP peer see a reset.
-     */
-    private void finish(Throwable cause, boolean reset) {
-        if (closed) {
-            return;
+    void startShutdown() {
+        if (writes.isEmpty() && opened) {
+            shutdownNow();
         }
-        closed = true;
-        OpenSockets.remove(loop, this);
+    }
+
+    @Override
+    void releaseSocket() {
         if (connectTimer != null) {
             connectTimer.cancel(false);
         }
         if (watch != null) {
             watch.cancel();
         }
-        if (reset) {
-            lingerZero();
-        }
         closeQuietly(channel);
-        writes.failAll(cause != null ? cause : new IOException(this + " closed ("
-                + (reset ? "aborted" : "closed") + ") before these bytes were sent"));
-        if (opened) {
-            try {
-                handler.onClose(this, cause);
-            } catch (Throwable t) {
-                Failures.report(loop, "handler " + handler + " of " + this, t);
-            }
-        } else if (connectFuture != null) {
-            connectFuture.completeExceptionally(cause != null ? cause
-                    : new ConnectException("connect to " + connectTarget + " was cancelled"));
-        }
-        closeFuture.complete(null);
     }
 
     @Override
-    public void loopTerminating() {
-        finish(new IOException(loop + " closed with " + this + " open"), false);
+    void failWrites(Throwable failure) {
+        writes.failAll(failure);
     }
 
-    private void lingerZero() {
-        try {
-            if (channel.isOpen()
-                    && channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
-                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-            }
-        } catch (IOException e) {
-            // The socket is closed next either way; a reset only tells the peer sooner.
+    @Override
+    void closedBeforeOpen(Throwable cause) {
+        if (connectFuture != null) {
+            connectFuture.completeExceptionally(cause != null ? cause
+                    : new ConnectException("connect to " + connectTarget + " was cancelled"));
         }
     }
 
@@ -502,24 +367,6 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
         }
     }
 
-    /**
-     * Runs an action on the loop thread. If the loop no longer runs tasks it has closed, and
-     * with it this connection's watch; a write's future then fails instead of waiting forever.
-     */
-    private void onLoop(Runnable action, NetFuture<?> failIfRejected) {
-        if (loop.inEventLoop()) {
-            action.run();
-            return;
-        }
-        try {
-            loop.execute(action);
-        } catch (RejectedExecutionException e) {
-            if (failIfRejected != null) {
-                failIfRejected.completeExceptionally(e);
-            }
-        }
-    }
-
     static void closeQuietly(java.nio.channels.Channel channel) {
         if (channel == null) {
             return;
@@ -531,38 +378,12 @@ final class TcpConnection implements Connection, WatchCallback, OpenSockets.Memb
         }
     }
 
-    // ---------------------------------------------------------------- queries
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return writable;
-    }
-
     @Override
     public long pendingBytes() {
         return writes.pendingBytes();
     }
 
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return remoteAddress;
-    }
-
+    /** Names the address it connects to while the peer's address is not known yet. */
     @Override
     public String toString() {
         return "connection " + localAddress + " -> "
