@@ -121,22 +121,8 @@ public final class Server {
 
     private ServerSocketChannel bind(SocketAddress address, boolean reusePort)
             throws IOException {
-        ServerSocketChannel channel = SocketSetup.openServer(address);
-        try {
-            SocketSetup.applyBound(channel, options, reusePort);
-            channel.bind(address, options.backlog);
-            channel.configureBlocking(false);
-            return channel;
-        } catch (BindException e) {
-            TcpConnection.closeQuietly(channel);
-            BindException named = new BindException("cannot listen on " + address + ": "
-                    + e.getMessage());
-            named.initCause(e);
-            throw named;
-        } catch (IOException | RuntimeException e) {
-            TcpConnection.closeQuietly(channel);
-            throw e;
-        }
+        return BoundSockets.bind(SocketSetup.openServer(address), address, options, reusePort,
+                "cannot listen on", channel -> channel.bind(address, options.backlog));
     }
 
     /** Serves a connection accepted by a listener of {@code acceptor}; on that loop. */
@@ -177,20 +163,10 @@ public final class Server {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Listener l : listeners) {
             CompletableFuture<Void> part = new CompletableFuture<>();
-            Runnable action = () -> {
+            BoundSockets.closeOnLoop(l.loop, l.channel, () -> {
                 l.close();
                 part.complete(null);
-            };
-            if (l.loop.inEventLoop()) {
-                action.run();
-            } else {
-                try {
-                    l.loop.execute(action);
-                } catch (RejectedExecutionException e) {
-                    TcpConnection.closeQuietly(l.channel);
-                    part.complete(null);
-                }
-            }
+            }, part);
             parts.add(part);
         }
         closed = CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))

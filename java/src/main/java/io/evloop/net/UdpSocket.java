@@ -62,21 +62,13 @@ public final class UdpSocket {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
-        DatagramChannel channel = open(address);
+        DatagramChannel channel = BoundSockets.bind(open(address), address, options, false,
+                "cannot bind UDP to", c -> c.bind(address));
         try {
-            SocketSetup.applyBound(channel, options, false);
-            channel.bind(address);
-            channel.configureBlocking(false);
             UdpSocket socket = new UdpSocket(loop, channel, handler);
             socket.watch = loop.watch(channel, Interest.READ, socket.hooks);
             OpenSockets.register(loop, socket.hooks);
             return socket;
-        } catch (BindException e) {
-            TcpConnection.closeQuietly(channel);
-            BindException named = new BindException("cannot bind UDP to " + address + ": "
-                    + e.getMessage());
-            named.initCause(e);
-            throw named;
         } catch (IOException | RuntimeException e) {
             TcpConnection.closeQuietly(channel);
             throw e;
@@ -203,16 +195,7 @@ public final class UdpSocket {
      * the socket is closed. Closing twice is harmless.
      */
     public CompletableFuture<Void> close() {
-        if (loop.inEventLoop()) {
-            closeNow();
-        } else {
-            try {
-                loop.execute(this::closeNow);
-            } catch (RejectedExecutionException e) {
-                TcpConnection.closeQuietly(channel);
-                closeFuture.complete(null);
-            }
-        }
+        BoundSockets.closeOnLoop(loop, channel, this::closeNow, closeFuture);
         return closeFuture;
     }
 
