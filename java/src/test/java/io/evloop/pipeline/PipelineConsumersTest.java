@@ -21,34 +21,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ways to consume a pipeline, and the builder's checks; once per available backend. */
-class PipelineConsumersTest {
-    private final List<EventLoop> loops = new ArrayList<>();
-
-    static List<TestBackends.Config> backends() {
-        return TestBackends.all();
-    }
-
-    private EventLoop loop(TestBackends.Config config) {
-        EventLoop loop = config.builder().build().start();
-        loops.add(loop);
-        return loop;
-    }
-
-    @AfterEach
-    void closeLoops() {
-        loops.forEach(EventLoop::close);
-    }
-
-    private static List<Integer> range(int n) {
-        return IntStream.range(0, n).boxed().collect(Collectors.toList());
-    }
-
+class PipelineConsumersTest extends PipelineTestSupport {
     /** Records signals; requests {@code batch} at a time once the previous batch arrived. */
     private static final class Recorder implements Flow.Subscriber<Integer> {
         final List<Integer> items = new CopyOnWriteArrayList<>();

@@ -23,33 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Behaviour of pipelines, run once per available backend. */
-class PipelineTest {
-    private final List<EventLoop> loops = new ArrayList<>();
-
-    static List<TestBackends.Config> backends() {
-        return TestBackends.all();
-    }
-
-    private EventLoop loop(TestBackends.Config config) {
-        EventLoop loop = config.builder().build().start();
-        loops.add(loop);
-        return loop;
-    }
-
-    @AfterEach
-    void closeLoops() {
-        loops.forEach(EventLoop::close);
-    }
-
-    private static List<Integer> range(int n) {
-        return IntStream.range(0, n).boxed().collect(Collectors.toList());
-    }
-
+class PipelineTest extends PipelineTestSupport {
     private static <T> List<T> collect(Pipeline<T> pipeline) {
         List<T> results = new ArrayList<>();
         try (pipeline) {
