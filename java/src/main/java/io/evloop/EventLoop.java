@@ -186,6 +186,15 @@ public final class EventLoop extends AbstractExecutorService
     }
 
     /** How reports name a callback: its given name, or its class without lambda noise. */
+    /**
+     * Whether a task carries a name the user gave, which a stack sample would not show: two
+     * exact class checks, cheap enough for every task.
+     */
+    static boolean hasGivenName(Runnable task) {
+        return task instanceof NamedTask || (task instanceof SubmittedTask
+                && ((SubmittedTask<?>) task).source instanceof NamedTask);
+    }
+
     static String describe(Object callback) {
         if (callback instanceof NamedTask || callback instanceof LoopCore.InternalTask) {
             return callback.toString();

@@ -98,9 +98,16 @@ final class LoopCore {
         this.loop = loop;
         this.poller = poller;
         this.monitor = monitor;
+        monitor.attach(this);
+        poller.observe(monitor);
         if (monitor.isOn()) {
             Watchdog.watch(monitor);
         }
+    }
+
+    /** The thread running the loop now, or null. */
+    Thread thread() {
+        return thread;
     }
 
     boolean inEventLoop() {
@@ -559,10 +566,10 @@ final class LoopCore {
                 timeout = 0;
             }
         }
-        long pollStart = monitor.beforePoll(timeout);
+        monitor.beforePoll(timeout);
         try {
             poller.poll(timeout);
-            monitor.afterPoll(pollStart);
+            monitor.waitEnded();
         } catch (IOException e) {
             throw new UncheckedIOException(loop + ": polling failed", e);
         } finally {
@@ -606,7 +613,7 @@ final class LoopCore {
 
     private void runTask(Runnable queued) {
         Runnable task = monitor.unwrap(queued);
-        monitor.beginCallback(task);
+        monitor.beginTask(task);
         try {
             task.run();
         } catch (Throwable t) {
@@ -618,7 +625,7 @@ final class LoopCore {
     /** {@link #runTask} while a trace records: the task also becomes a span. */
     private void runTracedTask(Runnable queued) {
         Runnable task = monitor.unwrap(queued);
-        monitor.beginTracedCallback(task);
+        monitor.beginTracedTask(task);
         try {
             task.run();
         } catch (Throwable t) {

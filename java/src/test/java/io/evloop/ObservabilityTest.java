@@ -90,6 +90,54 @@ class ObservabilityTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void aSlowLambdaIsReportedByItsMethodAndLine(TestBackends.Config config) throws Exception {
+        try (LogCapture log = new LogCapture();
+                EventLoop loop = config.builder()
+                        .slowCallbackThreshold(Duration.ofMillis(50)).build()) {
+            loop.execute(() -> sleep(300));
+            loop.runUntil(loop.submit(() -> null));
+            String where = "ObservabilityTest.lambda$aSlowLambdaIsReportedByItsMethodAndLine$";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!log.any(where, "ran for about") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(log.any(where, "ObservabilityTest.java:", "ran for about"),
+                    log.messages.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aSlowWatchCallbackCountsAsRunningNotBlocked(TestBackends.Config config)
+            throws Exception {
+        try (LogCapture log = new LogCapture();
+                EventLoop loop = config.builder()
+                        .slowCallbackThreshold(Duration.ofMillis(50)).build();
+                WatchTest.TestPipe pipe = new WatchTest.TestPipe()) {
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            loop.watch(pipe.source(), Interest.READ, (w, ready) -> {
+                w.cancel();
+                sleep(300);
+                read.complete(null);
+            });
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            loop.runUntil(read);
+            // Running time is added up when the next iteration begins.
+            loop.runUntil(loop.submit(() -> null));
+            LoopStats stats = loop.stats();
+            assertTrue(stats.running().compareTo(Duration.ofMillis(250)) >= 0,
+                    stats.toString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!log.any("ObservabilityTest", "ran for about")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(log.any("ObservabilityTest", "ran for about"), log.messages.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void anIterationOfManySmallCallbacksIsReported(TestBackends.Config config) {
         try (LogCapture log = new LogCapture();
                 EventLoop loop = config.builder()

@@ -22,6 +22,7 @@ final class NativePoller implements Poller, SocketIo {
 
     private final NativeBinding binding;
     private final String pollerName;
+    private PollObserver observer = PollObserver.NONE;
     private final String ctlName;
     private final int reqSize;
     private final int reqToken;
@@ -197,6 +198,7 @@ final class NativePoller implements Poller, SocketIo {
     }
 
     private void dispatch(ByteBuffer buffer, int count) {
+        observer.waitEnded();
         Registration[] table = slots;
         for (int i = 0; i < count; i++) {
             int at = i * eventSize;
@@ -213,15 +215,22 @@ final class NativePoller implements Poller, SocketIo {
             if ((ready & COMPLETIONS) != 0) {
                 ((IoRegistration) r).onCompletion(ready, buffer.getInt(at + eventResult),
                         buffer.getLong(at + eventAux));
+                observer.completionDispatched();
             } else if ((ready & Abi.FAILED) != 0) {
                 int result = buffer.getInt(at + eventResult);
                 r.onFailure(failure((r instanceof IoRegistration ? "a socket I/O request"
                         : ctlName + "(MOD)") + " on fd " + r.fd, result));
+                observer.completionDispatched();
             } else {
                 r.onReady(ready);
             }
             table = slots;
         }
+    }
+
+    @Override
+    public void observe(PollObserver observer) {
+        this.observer = observer;
     }
 
     @Override

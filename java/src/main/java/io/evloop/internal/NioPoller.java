@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  */
 public final class NioPoller implements Poller {
     private final Selector selector;
-    private final Consumer<SelectionKey> dispatcher = NioPoller::dispatch;
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private PollObserver observer = PollObserver.NONE;
     /**
      * Registrations of channels whose cancelled key is still in the selector, made while a
      * selection dispatches: the selector cannot select again until that one returns.
@@ -132,7 +133,8 @@ public final class NioPoller implements Poller {
         }
     }
 
-    private static void dispatch(SelectionKey key) {
+    private void dispatch(SelectionKey key) {
+        observer.waitEnded();
         Registration registration = (Registration) key.attachment();
         int ops;
         try {
@@ -166,6 +168,11 @@ public final class NioPoller implements Poller {
         if (!selector.isOpen()) {
             throw new IllegalStateException("the NIO poller is closed");
         }
+    }
+
+    @Override
+    public void observe(PollObserver observer) {
+        this.observer = observer;
     }
 
     @Override

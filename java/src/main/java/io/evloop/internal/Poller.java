@@ -34,6 +34,12 @@ public interface Poller {
      */
     int poll(long timeoutNanos) throws IOException;
 
+    /**
+     * Sets who hears when a poll's wait ends and when a socket completion is dispatched; the
+     * loop sets itself once, before the first poll. Until then nobody hears.
+     */
+    void observe(PollObserver observer);
+
     /** Makes a current or the next {@link #poll} return early. Any thread. */
     void wakeup();
 

@@ -7,19 +7,26 @@ import java.util.List;
 
 /**
  * Finds callbacks that keep a loop busy too long, without timing each callback on the loop: the
- * loop only publishes which callback runs and a sequence number (two ordered stores), and one
- * shared daemon thread samples every loop a few times per threshold. A callback seen running in
- * consecutive samples has run at least as long as those samples span, so durations are exact to
- * one sampling period (a quarter of the smallest threshold, at least 5 ms).
+ * loop only counts callbacks and says when it polls, and one shared daemon thread samples every
+ * loop a few times per threshold. A loop seen outside its poll with the same count in
+ * consecutive samples has run one callback for at least as long as those samples span, so
+ * durations are exact to one sampling period (a quarter of the smallest threshold, at least
+ * 5 ms). The callback is named once, at the second such sample, while it still runs.
  */
 public final class Watchdog {
-    /** What a loop shows the watchdog. Implementations are safe to read from any thread. */
+    /** What a loop shows the watchdog. Implementations are safe to call from any thread. */
     public interface Monitored {
-        /** The callback running now, or null between callbacks. */
-        Object runningCallback();
-
-        /** Increases by one each time a callback starts. */
+        /** Changes whenever a callback ends or an iteration begins. */
         long callbackSequence();
+
+        /** Whether the loop waits in its poll now (dispatching is not waiting). */
+        boolean polling();
+
+        /**
+         * Names the callback running now, or returns null if the loop runs none (its own
+         * bookkeeping). May sample the loop thread's stack: called only for a suspect.
+         */
+        String describeRunning();
 
         long slowThresholdNanos();
 
@@ -27,7 +34,7 @@ public final class Watchdog {
         boolean terminated();
 
         /** Called on the watchdog thread when a slow callback finished, or still runs. */
-        void reportSlow(Object callback, long approximateNanos, boolean finished);
+        void reportSlow(String callback, long approximateNanos, boolean finished);
     }
 
     private static final long MIN_PERIOD_NANOS = 5_000_000;
@@ -85,8 +92,12 @@ public final class Watchdog {
 
     private static final class Entry {
         final WeakReference<Monitored> loop;
-        Object callback;
         long sequence = -1;
+        /** Whether the last sample saw the loop outside its poll. */
+        boolean busy;
+        /** The suspect's name once asked for (null: not a callback, or not asked yet). */
+        String name;
+        boolean named;
         long firstSeen;
         long lastSeen;
         boolean warnedStillRunning;
@@ -96,33 +107,44 @@ public final class Watchdog {
         }
 
         void sample(Monitored loop, long now, long period) {
-            Object running = loop.runningCallback();
             long seq = loop.callbackSequence();
-            if (running != null && running == callback && seq == sequence) {
-                lastSeen = now;
-                long soFar = lastSeen - firstSeen + period;
-                if (!warnedStillRunning && soFar >= 10 * loop.slowThresholdNanos()) {
-                    warnedStillRunning = true;
-                    loop.reportSlow(callback, soFar, false);
-                }
+            boolean busyNow = !loop.polling();
+            if (busyNow && busy && seq == sequence) {
+                stillRunning(loop, now, period);
                 return;
             }
             finish(loop, period);
-            callback = running;
             sequence = seq;
+            busy = busyNow;
+            name = null;
+            named = false;
             firstSeen = now;
             lastSeen = now;
             warnedStillRunning = false;
         }
 
+        private void stillRunning(Monitored loop, long now, long period) {
+            lastSeen = now;
+            if (!named) {
+                named = true;
+                name = loop.describeRunning();
+            }
+            long soFar = lastSeen - firstSeen + period;
+            if (name != null && !warnedStillRunning
+                    && soFar >= 10 * loop.slowThresholdNanos()) {
+                warnedStillRunning = true;
+                loop.reportSlow(name, soFar, false);
+            }
+        }
+
         /** The callback seen before has ended: report it if it ran too long. */
         private void finish(Monitored loop, long period) {
-            if (callback == null) {
+            if (name == null) {
                 return;
             }
             long duration = lastSeen - firstSeen + period;
-            if (lastSeen > firstSeen && duration >= loop.slowThresholdNanos()) {
-                loop.reportSlow(callback, duration, true);
+            if (duration >= loop.slowThresholdNanos()) {
+                loop.reportSlow(name, duration, true);
             }
         }
     }
