@@ -1,6 +1,7 @@
 package io.evloop;
 
 import io.evloop.internal.JfrSwitch;
+import io.evloop.internal.LoopAccess;
 import io.evloop.internal.LoopEvents;
 import io.evloop.internal.TraceBuffer;
 import io.evloop.internal.Watchdog;
@@ -20,7 +21,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  * records, two clock reads. Cost per iteration: one clock read, and two more around a poll that
  * may block.
  */
-final class LoopMonitor implements Watchdog.Monitored {
+final class LoopMonitor implements Watchdog.Monitored, LoopAccess.TraceTarget {
     private static final VarHandle RUNNING;
     private static final VarHandle TRACING;
     private static final int SAMPLE_MASK = LoopStats.LATENCY_SAMPLE_EVERY - 1;
@@ -263,6 +264,11 @@ final class LoopMonitor implements Watchdog.Monitored {
     /** Whether this loop monitors itself (the watchdog needs to look at it). */
     boolean isOn() {
         return on;
+    }
+
+    @Override
+    public TraceBuffer recording() {
+        return tracingNow() ? trace : null;
     }
 
     void trace(TraceBuffer buffer) {

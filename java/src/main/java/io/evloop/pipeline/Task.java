@@ -1,5 +1,6 @@
 package io.evloop.pipeline;
 
+import io.evloop.internal.JfrSwitch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
@@ -20,6 +21,9 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
     private static final int DONE = 2;
     private static final int INTERRUPTING = 3;
     private static final int CANCELLED = 4;
+    static final String OK = "ok";
+    static final String DROPPED = "dropped";
+    static final String FAILED = "failed";
     private static final VarHandle STATE;
 
     static {
@@ -40,6 +44,10 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
     private volatile int state;
     private volatile Thread runner;
     CompletionStage<?> stage;
+    /** The thread that made a blocking call, for the trace. */
+    Thread worker;
+    /** The JFR event of this call while a recording wants it, else null. */
+    Object jfr;
     long startNanos;
     long nanos;
     Object result;
@@ -61,13 +69,23 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
             return null;
         }
         long start = System.nanoTime();
+        startNanos = start;
+        worker = Thread.currentThread();
         Engine engine = node.engine;
+        // Checked before the event class may be touched: it loads only once JFR runs.
+        Object event = JfrSwitch.active() ? PipelineJfr.beginTask() : null;
         CURRENT.set(engine);
+        String outcome = FAILED;
         try {
-            return node.spec.function.apply(envelope.item);
+            Object value = node.spec.function.apply(envelope.item);
+            outcome = value == null ? DROPPED : OK;
+            return value;
         } finally {
             CURRENT.remove();
             nanos = System.nanoTime() - start;
+            if (event != null) {
+                PipelineJfr.endTask(event, node, envelope.position, outcome);
+            }
             if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                 while (state == INTERRUPTING) {
                     Thread.onSpinWait();
