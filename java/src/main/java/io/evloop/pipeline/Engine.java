@@ -150,7 +150,7 @@ final class Engine {
             }
             return;
         }
-        onLoopOrFail(() -> {
+        onLoopOrFail(EventLoop.named("pipeline " + name + ": start", () -> {
             if (started || state != RUNNING) {
                 return;
             }
@@ -171,7 +171,7 @@ final class Engine {
                 ((PublisherSource) nodes[0]).subscribe();
             }
             pump();
-        });
+        }));
     }
 
     /** Runs an action on the loop: at once if this is the loop thread, else queued. */
