@@ -26,7 +26,8 @@ public final class JfrSwitch {
     /**
      * Runs {@code action} once JFR has started: now if it has, else on the watchdog thread when
      * it sees JFR start. For code that registers JFR hooks (which loads JFR classes) only in a
-     * JVM that records. The action must not throw.
+     * JVM that records. The action must not throw, and must not open a loop: on the watchdog
+     * thread it runs while the watchdog holds its lock.
      */
     public static void whenActive(Runnable action) {
         synchronized (JfrSwitch.class) {

@@ -171,19 +171,19 @@ final class TaskNode extends Node {
     }
 
     /**
-     * Records a finished call: a blocking one as a span on the track of the thread that made
-     * it, an asynchronous one as an asynchronous span from the call to its completion.
+     * Records a finished asynchronous call as an asynchronous span from the call to its
+     * completion. A blocking call recorded its span on its own thread ({@link Task#call});
+     * one that the executor refused never ran and gets an instant.
      */
     private void trace(TraceBuffer trace, Task task) {
+        if (!async && task.startNanos != 0) {
+            return;
+        }
         TraceArgs args = new TraceArgs(this, task.envelope.position, "seq", task.seq,
                 outcome(task));
-        long end = task.startNanos + task.nanos;
         if (async) {
-            trace.async(traceName, task.startNanos, end, args);
-        } else if (task.worker != null) {
-            trace.span(traceName, task.startNanos, end, task.worker.getName(), args);
+            trace.async(traceName, task.startNanos, task.startNanos + task.nanos, args);
         } else {
-            // The executor refused the call: it never ran, so it has no thread and no time.
             trace.instant(traceName + " refused", System.nanoTime(), args);
         }
     }
