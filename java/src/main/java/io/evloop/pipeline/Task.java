@@ -85,6 +85,15 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
         } finally {
             CURRENT.remove();
             nanos = System.nanoTime() - start;
+            if (!STATE.compareAndSet(this, RUNNING, DONE)) {
+                while (state == INTERRUPTING) {
+                    Thread.onSpinWait();
+                }
+                Thread.interrupted();
+            }
+            runner = null;
+            engine.calls.done();
+            // After the bookkeeping that close() waits for, so that recording cannot hold it.
             if (event != null) {
                 PipelineJfr.endTask(event, node, envelope.position, outcome);
             }
@@ -95,14 +104,6 @@ final class Task implements Callable<Object>, BiConsumer<Object, Throwable>, Run
                         Thread.currentThread().getName(),
                         new TraceArgs(node, envelope.position, "seq", seq, outcome));
             }
-            if (!STATE.compareAndSet(this, RUNNING, DONE)) {
-                while (state == INTERRUPTING) {
-                    Thread.onSpinWait();
-                }
-                Thread.interrupted();
-            }
-            runner = null;
-            engine.calls.done();
         }
     }
 
