@@ -5,11 +5,11 @@ import java.nio.channels.SelectableChannel;
 
 /**
  * The seam through which networking reaches the native I/O path of a loop, and pipelines
- * its trace buffer, which the public API does not show. {@link EventLoop} installs the accessor when its class initialises; not
- * for application code.
+ * its trace buffer, which the public API does not show. {@link EventLoop} installs the
+ * accessor when its class initialises; not for application code.
  */
 public final class LoopAccess {
-    /** What the loop lets networking see. */
+    /** What the loop lets networking and pipelines see. */
     public interface Accessor {
         Poller poller(EventLoop loop);
 

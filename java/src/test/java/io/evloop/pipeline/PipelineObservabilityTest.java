@@ -12,6 +12,7 @@ import io.evloop.EventLoop;
 import io.evloop.TestBackends;
 import io.evloop.internal.JfrSwitch;
 import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -160,6 +163,65 @@ class PipelineObservabilityTest {
 
     private static Set<Integer> threadsOf(List<JsonNode> records) {
         return records.stream().map(r -> r.get("tid").asInt()).collect(Collectors.toSet());
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aTraceShowsPublisherItemsAndFailedCalls(TestBackends.Config config) throws Exception {
+        Path file = dir.resolve("publisher.json");
+        int count = 20;
+        try (EventLoop loop = config.open().start();
+                SubmissionPublisher<Integer> publisher = new SubmissionPublisher<>()) {
+            loop.trace().start();
+            Pipeline<Integer> pipeline = Pipeline.from(publisher)
+                    .pipe(x -> {
+                        if (x == 5) {
+                            throw new IOException("five");
+                        }
+                        return x;
+                    }, 2).named("check").allowFailures(1)
+                    .name("pub").loop(loop).build();
+            Thread feeder = new Thread(() -> {
+                while (publisher.getNumberOfSubscribers() == 0) {
+                    Thread.onSpinWait();
+                }
+                for (int i = 0; i < count; i++) {
+                    publisher.submit(i);
+                }
+                publisher.close();
+            });
+            Iterator<Integer> results = pipeline.iterator();
+            feeder.start();
+            int seen = 0;
+            try (pipeline) {
+                while (results.hasNext()) {
+                    results.next();
+                    seen++;
+                }
+            }
+            feeder.join();
+            assertEquals(count - 1, seen);
+            loop.trace().stop();
+            loop.trace().writeChromeTrace(file);
+        }
+        JsonNode events = new ObjectMapper().readTree(Files.readString(file)).get("traceEvents");
+        Set<Long> arrived = new HashSet<>();
+        Map<Long, String> outcomes = new HashMap<>();
+        for (JsonNode event : events) {
+            String name = event.get("name").asText();
+            if (name.equals("pub/source")) {
+                assertEquals("i", event.get("ph").asText());
+                arrived.add(event.get("args").get("item").asLong());
+            } else if (name.equals("pub/check")) {
+                assertEquals("X", event.get("ph").asText());
+                outcomes.put(event.get("args").get("item").asLong(),
+                        event.get("args").get("outcome").asText());
+            }
+        }
+        assertEquals(count, arrived.size(), arrived.toString());
+        assertEquals(count, outcomes.size(), outcomes.toString());
+        assertEquals("failed", outcomes.get(5L));
+        assertEquals(count - 1, outcomes.values().stream().filter("ok"::equals).count());
     }
 
     @ParameterizedTest
