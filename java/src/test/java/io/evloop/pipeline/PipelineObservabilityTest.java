@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -167,9 +169,15 @@ class PipelineObservabilityTest {
 
     @ParameterizedTest
     @MethodSource("backends")
-    void aTraceShowsPublisherItemsAndFailedCalls(TestBackends.Config config) throws Exception {
+    void aTraceShowsPublisherItemsAndFailedCallsOnTheirExecutor(TestBackends.Config config)
+            throws Exception {
         Path file = dir.resolve("publisher.json");
         int count = 20;
+        ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "my-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
         try (EventLoop loop = config.open().start();
                 SubmissionPublisher<Integer> publisher = new SubmissionPublisher<>()) {
             loop.trace().start();
@@ -179,7 +187,7 @@ class PipelineObservabilityTest {
                             throw new IOException("five");
                         }
                         return x;
-                    }, 2).named("check").allowFailures(1)
+                    }, 2, workers).named("check").allowFailures(1)
                     .name("pub").loop(loop).build();
             Thread feeder = new Thread(() -> {
                 while (publisher.getNumberOfSubscribers() == 0) {
@@ -203,12 +211,20 @@ class PipelineObservabilityTest {
             assertEquals(count - 1, seen);
             loop.trace().stop();
             loop.trace().writeChromeTrace(file);
+        } finally {
+            workers.shutdownNow();
         }
         JsonNode events = new ObjectMapper().readTree(Files.readString(file)).get("traceEvents");
         Set<Long> arrived = new HashSet<>();
         Map<Long, String> outcomes = new HashMap<>();
+        Map<Integer, String> threads = new HashMap<>();
+        Set<Integer> checkThreads = new HashSet<>();
         for (JsonNode event : events) {
             String name = event.get("name").asText();
+            if (event.get("ph").asText().equals("M")) {
+                threads.put(event.get("tid").asInt(), event.get("args").get("name").asText());
+                continue;
+            }
             if (name.equals("pub/source")) {
                 assertEquals("i", event.get("ph").asText());
                 arrived.add(event.get("args").get("item").asLong());
@@ -216,7 +232,11 @@ class PipelineObservabilityTest {
                 assertEquals("X", event.get("ph").asText());
                 outcomes.put(event.get("args").get("item").asLong(),
                         event.get("args").get("outcome").asText());
+                checkThreads.add(event.get("tid").asInt());
             }
+        }
+        for (int tid : checkThreads) {
+            assertEquals("my-worker", threads.get(tid), "the calls ran on the given executor");
         }
         assertEquals(count, arrived.size(), arrived.toString());
         assertEquals(count, outcomes.size(), outcomes.toString());
