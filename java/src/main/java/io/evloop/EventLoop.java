@@ -69,7 +69,8 @@ public final class EventLoop extends AbstractExecutorService
     private static final AtomicInteger LOOP_COUNT = new AtomicInteger();
 
     static {
-        // Networking's native I/O path reaches the poller through this seam (see LoopAccess).
+        // Networking's native I/O path reaches the poller, and pipelines the trace, through this
+        // seam (see LoopAccess).
         LoopAccess.install(new LoopAccess.Accessor() {
             @Override
             public Poller poller(EventLoop loop) {
@@ -84,6 +85,11 @@ public final class EventLoop extends AbstractExecutorService
             @Override
             public void onTerminate(EventLoop loop, Runnable hook) {
                 loop.core.addTerminationHook(hook);
+            }
+
+            @Override
+            public LoopAccess.TraceTarget trace(EventLoop loop) {
+                return loop.core.monitor;
             }
         });
     }

@@ -1,6 +1,7 @@
 package io.evloop;
 
 import io.evloop.internal.JfrSwitch;
+import io.evloop.internal.LoopAccess;
 import io.evloop.internal.LoopEvents;
 import io.evloop.internal.PollObserver;
 import io.evloop.internal.StackNames;
@@ -26,7 +27,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  * iteration: one clock read, two ordered stores around the poll, and two clock reads around a
  * poll that may block.
  */
-final class LoopMonitor implements Watchdog.Monitored, PollObserver {
+final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.TraceTarget {
     private static final VarHandle PUBLISHED;
     private static final VarHandle POLLING;
     private static final VarHandle TRACING;
@@ -302,6 +303,11 @@ final class LoopMonitor implements Watchdog.Monitored, PollObserver {
     /** Whether this loop monitors itself (the watchdog needs to look at it). */
     boolean isOn() {
         return on;
+    }
+
+    @Override
+    public TraceBuffer recording() {
+        return tracingNow() ? trace : null;
     }
 
     void trace(TraceBuffer buffer) {

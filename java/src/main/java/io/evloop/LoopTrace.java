@@ -13,7 +13,9 @@ import java.util.List;
  * Records what a loop does into a bounded in-memory buffer, and writes it as Chrome Trace Event
  * JSON, which Perfetto ({@code ui.perfetto.dev}) and {@code chrome://tracing} open: a span for
  * each poll that waited, a span for each callback (named by {@link EventLoop#named} or its
- * class), an instant for each task submitted from another thread.
+ * class), an instant for each task submitted from another thread, and what the pipelines that
+ * run on the loop do (see {@code docs/pipeline.md}): a span for each blocking call on the track
+ * of the thread that made it, an asynchronous span for each asynchronous call and batch.
  *
  * <p>Recording is switched on and off at run time from any thread; while off, it costs the loop
  * one branch per callback. While on, each callback costs two clock reads and an uncontended
@@ -76,9 +78,13 @@ public final class LoopTrace {
         out.write("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
         boolean first = true;
         int tid = 1;
+        // Threads that worked for a loop (a pipeline's blocking calls) get the ids after the
+        // loops', shared by every loop in the file.
+        TraceBuffer.Tracks tracks = new TraceBuffer.Tracks(traces.size() + 1);
         for (LoopTrace trace : traces) {
             TraceBuffer buffer = trace.monitor.traceBuffer();
-            if (buffer != null && buffer.writeChromeTrace(out, tid, trace.loopName, first)) {
+            if (buffer != null
+                    && buffer.writeChromeTrace(out, tid, trace.loopName, first, tracks)) {
                 first = false;
             }
             tid++;

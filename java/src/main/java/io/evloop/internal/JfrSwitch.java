@@ -1,5 +1,8 @@
 package io.evloop.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Whether Java Flight Recorder runs in this JVM. Loading the first JFR event class costs about
  * 300 ms (measured here on JDK 17 and 25), so the loop touches {@link LoopEvents} only once
@@ -10,6 +13,8 @@ package io.evloop.internal;
 public final class JfrSwitch {
     private static volatile boolean active;
     private static volatile boolean unavailable;
+    /** Run once JFR starts; guarded by the class. */
+    private static final List<Runnable> WHEN_ACTIVE = new ArrayList<>();
 
     private JfrSwitch() {}
 
@@ -18,14 +23,44 @@ public final class JfrSwitch {
         return active;
     }
 
+    /**
+     * Runs {@code action} once JFR has started: now if it has, else on the watchdog thread when
+     * it sees JFR start. For code that registers JFR hooks (which loads JFR classes) only in a
+     * JVM that records. The action must not throw, and must not open a loop: on the watchdog
+     * thread it runs while the watchdog holds its lock.
+     */
+    public static void whenActive(Runnable action) {
+        synchronized (JfrSwitch.class) {
+            if (!active) {
+                WHEN_ACTIVE.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
     static void refresh() {
         if (active || unavailable) {
             return;
         }
+        boolean started;
         try {
-            active = jdk.jfr.FlightRecorder.isInitialized();
+            started = jdk.jfr.FlightRecorder.isInitialized();
         } catch (LinkageError e) {
             unavailable = true;
+            return;
+        }
+        if (!started) {
+            return;
+        }
+        List<Runnable> actions;
+        synchronized (JfrSwitch.class) {
+            active = true;
+            actions = new ArrayList<>(WHEN_ACTIVE);
+            WHEN_ACTIVE.clear();
+        }
+        for (Runnable action : actions) {
+            action.run();
         }
     }
 }

@@ -4,18 +4,30 @@ import io.evloop.EventLoop;
 import java.nio.channels.SelectableChannel;
 
 /**
- * The seam through which networking reaches the native I/O path of a loop, which the public
- * API does not show. {@link EventLoop} installs the accessor when its class initialises; not
- * for application code.
+ * The seam through which networking reaches the native I/O path of a loop, and pipelines
+ * its trace buffer, which the public API does not show. {@link EventLoop} installs the
+ * accessor when its class initialises; not for application code.
  */
 public final class LoopAccess {
-    /** What the loop lets networking see. */
+    /** What the loop lets networking and pipelines see. */
     public interface Accessor {
         Poller poller(EventLoop loop);
 
         int fd(SelectableChannel channel);
 
         void onTerminate(EventLoop loop, Runnable hook);
+
+        TraceTarget trace(EventLoop loop);
+    }
+
+    /** Where the packages built on a loop record into the loop's trace. */
+    public interface TraceTarget {
+        /**
+         * The buffer while the loop records a trace, else null. Costs about a plain load, so
+         * that code which records only while tracing pays one branch otherwise; a change from
+         * another thread is seen within an iteration or so. Any thread.
+         */
+        TraceBuffer recording();
     }
 
     private static volatile Accessor accessor;
@@ -44,6 +56,11 @@ public final class LoopAccess {
      */
     public static void onTerminate(EventLoop loop, Runnable hook) {
         accessor.onTerminate(loop, hook);
+    }
+
+    /** The trace of a loop, as packages built on it record into it. */
+    public static TraceTarget trace(EventLoop loop) {
+        return accessor.trace(loop);
     }
 
     /**

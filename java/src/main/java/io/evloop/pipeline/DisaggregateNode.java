@@ -1,5 +1,6 @@
 package io.evloop.pipeline;
 
+import io.evloop.internal.TraceBuffer;
 import java.util.Iterator;
 
 /**
@@ -32,8 +33,16 @@ final class DisaggregateNode extends Node {
             }
             Envelope envelope = upstream.out.poll();
             moved = true;
+            received++;
+            TraceBuffer trace = engine.tracing();
+            long start = trace != null ? System.nanoTime() : 0;
             try {
                 Iterable<?> elements = split.apply(envelope.item);
+                if (trace != null) {
+                    trace.span(traceName, start, System.nanoTime(), null,
+                            new TraceArgs(this, envelope.position, null, 0,
+                                    elements == null ? "dropped" : "ok"));
+                }
                 if (elements == null) {
                     dropped++;
                     items++;
@@ -42,6 +51,10 @@ final class DisaggregateNode extends Node {
                     position = envelope.position;
                 }
             } catch (Throwable t) {
+                if (trace != null) {
+                    trace.span(traceName, start, System.nanoTime(), null,
+                            new TraceArgs(this, envelope.position, null, 0, "failed"));
+                }
                 failed(envelope.position, t);
             }
         }
@@ -70,7 +83,7 @@ final class DisaggregateNode extends Node {
         if (element == null) {
             return false;
         }
-        out.add(new Envelope(position, element));
+        emit(new Envelope(position, element));
         return true;
     }
 

@@ -1,6 +1,9 @@
 package io.evloop.pipeline;
 
 import io.evloop.EventLoop;
+import io.evloop.internal.JfrSwitch;
+import io.evloop.internal.LoopAccess;
+import io.evloop.internal.TraceBuffer;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,11 +48,18 @@ final class Engine {
     final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Duration reportEvery;
     private final List<List<Object>> failureRecords = new ArrayList<>();
-    private final Runnable pumpTask = this::pump;
+    private final Runnable pumpTask;
     private final MpscUnboundedXaddArrayQueue<Task> completions =
             new MpscUnboundedXaddArrayQueue<>(256);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainCompletions = this::drainCompletions;
+    private final Runnable drainCompletions;
+    /** Emits the periodic JFR stage summaries, on the loop. */
+    final Runnable jfrSummary = this::jfrSummary;
+    private final LoopAccess.TraceTarget trace;
+    private final String sinkTraceName;
+    private final String consumerTraceName;
+    /** The JFR run event while a recording wants it, else null. */
+    private Object jfrRun;
 
     private volatile int state = RUNNING;
     private volatile PipelineStats finalStats;
@@ -70,6 +80,13 @@ final class Engine {
         this.name = name;
         this.reportEvery = reportEvery;
         this.sink = new Sink(sinkCapacity);
+        this.trace = LoopAccess.trace(loop);
+        this.sinkTraceName = name + "/sink";
+        this.consumerTraceName = name + "/consumer waits";
+        // Named, so that the loop's slow-callback reports and traces say whose tasks these are.
+        this.pumpTask = EventLoop.named("pipeline " + name + ": pump", this::pump);
+        this.drainCompletions = EventLoop.named("pipeline " + name + ": completions",
+                this::drainCompletions);
         this.nodes = new Node[specs.size()];
         for (int i = 0; i < nodes.length; i++) {
             nodes[i] = create(specs.get(i));
@@ -104,6 +121,23 @@ final class Engine {
         return loopThread;
     }
 
+    /**
+     * The loop's trace buffer while it records, else null: about a plain load, so that the
+     * stages pay one branch when no trace records. Any thread.
+     */
+    TraceBuffer tracing() {
+        return trace.recording();
+    }
+
+    /** The name of the consumer's waits in a trace. */
+    String consumerTraceName() {
+        return consumerTraceName;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
     /** Starts pulling the source; from any thread, once. */
     void start(BooleanSupplier publisherDrain) {
         if (state != RUNNING) {
@@ -116,7 +150,7 @@ final class Engine {
             }
             return;
         }
-        onLoopOrFail(() -> {
+        onLoopOrFail(EventLoop.named("pipeline " + name + ": start", () -> {
             if (started || state != RUNNING) {
                 return;
             }
@@ -124,6 +158,10 @@ final class Engine {
             drain = publisherDrain;
             loopThread = Thread.currentThread();
             startNanos = System.nanoTime();
+            LivePipelines.add(this);
+            if (JfrSwitch.active()) {
+                jfrRun = PipelineJfr.beginRun();
+            }
             if (reportEvery != null) {
                 long nanos = Math.max(1, reportEvery.toNanos());
                 reporter = loop.scheduleAtFixedRate(this::report, nanos, nanos,
@@ -133,7 +171,7 @@ final class Engine {
                 ((PublisherSource) nodes[0]).subscribe();
             }
             pump();
-        });
+        }));
     }
 
     /** Runs an action on the loop: at once if this is the loop thread, else queued. */
@@ -235,17 +273,39 @@ final class Engine {
 
     private boolean fillSink() {
         Node last = nodes[nodes.length - 1];
-        boolean moved = false;
+        if (last.out.isEmpty()) {
+            return false;
+        }
+        TraceBuffer buffer = tracing();
+        long start = buffer != null ? System.nanoTime() : 0;
+        long before = sink.added;
+        boolean full = false;
         while (!last.out.isEmpty()) {
             if (sink.offer(last.out.peek().item)) {
                 last.out.poll();
-                moved = true;
                 added = true;
             } else if (sink.markBlocked()) {
+                full = true;
                 break;
             }
         }
-        return moved;
+        if (buffer != null) {
+            traceSink(buffer, start, sink.added - before, full);
+        }
+        return sink.added != before;
+    }
+
+    /** A span for each step that handed results to the sink; an instant when it was full. */
+    private void traceSink(TraceBuffer buffer, long start, long moved, boolean full) {
+        long end = System.nanoTime();
+        if (moved > 0) {
+            buffer.span(sinkTraceName, start, end, null, new TraceArgs(name, "sink", -1,
+                    "items", moved, null));
+        }
+        if (full) {
+            buffer.instant(sinkTraceName + " full", end, new TraceArgs(name, "sink", -1,
+                    "capacity", sink.capacity, null));
+        }
     }
 
     private void sampleFills() {
@@ -323,6 +383,10 @@ final class Engine {
             reporter.cancel(false);
         }
         finalStats = snapshot();
+        LivePipelines.remove(this);
+        if (started && JfrSwitch.active()) {
+            PipelineJfr.stopped(this, jfrRun, finalStats);
+        }
         sink.terminate(terminal);
         if (drain != null) {
             drain.getAsBoolean();
@@ -331,6 +395,13 @@ final class Engine {
             LOG.log(Level.INFO, () -> "pipeline " + name + ": " + finalStats);
         }
         stopped.complete(null);
+    }
+
+    /** The periodic JFR summary: asked for by JFR, run on the loop. */
+    private void jfrSummary() {
+        if (state == RUNNING && started) {
+            PipelineJfr.stages(this);
+        }
     }
 
     private void report() {

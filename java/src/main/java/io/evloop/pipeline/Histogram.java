@@ -24,6 +24,11 @@ final class Histogram {
         return count;
     }
 
+    /** The sum of the values recorded. */
+    long sum() {
+        return sum;
+    }
+
     long mean() {
         return count == 0 ? 0 : sum / count;
     }

@@ -1,5 +1,6 @@
 package io.evloop.pipeline;
 
+import io.evloop.internal.TraceBuffer;
 import java.util.Iterator;
 
 /**
@@ -23,7 +24,10 @@ final class IteratorSource extends Node {
             return false;
         }
         boolean moved = false;
+        // Read once per step: while no trace records, a branch per item on a local.
+        TraceBuffer trace = engine.tracing();
         while (out.size() < capacity && engine.running()) {
+            long start = trace != null ? System.nanoTime() : 0;
             Object item;
             try {
                 if (iterator == null) {
@@ -43,7 +47,12 @@ final class IteratorSource extends Node {
                 engine.sourceFailed(position, new NullPointerException("the source gave null"));
                 return true;
             }
-            out.add(new Envelope(position++, item));
+            if (trace != null) {
+                trace.span(traceName, start, System.nanoTime(), null,
+                        new TraceArgs(this, position, null, 0, null));
+            }
+            emit(new Envelope(position++, item));
+            received++;
             items++;
             moved = true;
         }

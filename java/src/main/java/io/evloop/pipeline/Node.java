@@ -14,6 +14,8 @@ abstract class Node {
     final Engine engine;
     final String name;
     final String kind;
+    /** What traces call the stage: pipeline and stage name. */
+    final String traceName;
     final int capacity;
     final ArrayDeque<Envelope> out = new ArrayDeque<>();
     private final long allowedFailures;
@@ -25,14 +27,21 @@ abstract class Node {
     long items;
     long failures;
     long dropped;
-    private long fillSum;
-    private long fillSamples;
+    /** Items taken from the stage before (pulled, for a source). */
+    long received;
+    /** Items put into {@link #out}. */
+    long emitted;
+    long fillSum;
+    long fillSamples;
     private int fillMax;
+    /** The counters at the previous JFR summary, or null before the first one. */
+    long[] reported;
 
     Node(Engine engine, StageSpec spec) {
         this.engine = engine;
         this.name = spec.name;
         this.kind = spec.kind;
+        this.traceName = engine.name + "/" + spec.name;
         this.capacity = spec.effectiveBuffer();
         this.allowedFailures = spec.allowedFailures;
         this.allowedFailureRate = spec.allowedFailureRate;
@@ -40,6 +49,12 @@ abstract class Node {
 
     /** Takes input, starts work, emits output as far as the bounds allow; true if it moved. */
     abstract boolean pump();
+
+    /** Puts an item into the output queue. */
+    final void emit(Envelope envelope) {
+        out.add(envelope);
+        emitted++;
+    }
 
     /** Stops all work of the stage and drops what it holds; the pipeline is stopping. */
     void cancel() {
@@ -104,14 +119,16 @@ abstract class Node {
         Duration p50 = Duration.ZERO;
         Duration p99 = Duration.ZERO;
         Duration max = Duration.ZERO;
+        Duration busy = Duration.ZERO;
         if (times != null) {
+            busy = Duration.ofNanos(times.sum());
             mean = Duration.ofNanos(times.mean());
             p50 = Duration.ofNanos(times.percentile(0.5));
             p99 = Duration.ofNanos(times.percentile(0.99));
             max = Duration.ofNanos(times.max());
         }
         double meanFill = fillSamples == 0 ? 0 : (double) fillSum / fillSamples;
-        return new StageStats(name, kind, concurrency(), items, failures, dropped, inFlight(),
-                mean, p50, p99, max, queueLimit(), meanFill, fillMax);
+        return new StageStats(name, kind, concurrency(), received, emitted, items, failures,
+                dropped, inFlight(), busy, mean, p50, p99, max, queueLimit(), meanFill, fillMax);
     }
 }

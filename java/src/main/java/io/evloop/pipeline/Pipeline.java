@@ -1,6 +1,7 @@
 package io.evloop.pipeline;
 
 import io.evloop.EventLoop;
+import io.evloop.internal.TraceBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -65,6 +66,14 @@ import java.util.stream.StreamSupport;
  * to end. A consumer that throws from {@link #forEach}, from a stream operation or from
  * {@code onNext} closes the pipeline too. A pipeline that ran to its end closes its own loop
  * when the consumer has seen the end.
+ *
+ * <h2>Observing</h2>
+ * {@link #stats()} gives per-stage counts, times and queue fills. While the loop records a
+ * trace ({@code loop().trace().start()}), every stage's work shows in it: a span per item
+ * and stage on the thread that did the work (an asynchronous span for {@code pipeAsync}
+ * calls and batches), the hand-offs to the sink, and the consumer's waits. A JFR recording
+ * gets the events {@code io.evloop.PipelineStage} (a periodic summary per stage),
+ * {@code io.evloop.PipelineTask} (calls above a threshold) and {@code io.evloop.PipelineRun}.
  *
  * <h2>Threads</h2>
  * The source's iterator, asynchronous functions, aggregation and flattening run on the loop
@@ -379,8 +388,15 @@ public final class Pipeline<T> implements Iterable<T>, AutoCloseable {
         }
 
         private void await(Sink sink) {
+            TraceBuffer trace = engine.tracing();
+            long start = trace != null ? System.nanoTime() : 0;
             try {
                 sink.await();
+                if (trace != null) {
+                    trace.span(engine.consumerTraceName(), start, System.nanoTime(),
+                            Thread.currentThread().getName(), new TraceArgs(engine.name,
+                                    "consumer", -1, "consumed", sink.consumed, null));
+                }
             } catch (InterruptedException e) {
                 close();
                 Thread.currentThread().interrupt();

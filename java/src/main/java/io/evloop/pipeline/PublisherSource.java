@@ -1,5 +1,6 @@
 package io.evloop.pipeline;
 
+import io.evloop.internal.TraceBuffer;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 
@@ -12,7 +13,6 @@ final class PublisherSource extends Node implements Flow.Subscriber<Object> {
     private final Flow.Publisher<?> publisher;
     private Flow.Subscription subscription;
     private long requested;
-    private long received;
 
     PublisherSource(Engine engine, StageSpec spec) {
         super(engine, spec);
@@ -68,8 +68,14 @@ final class PublisherSource extends Node implements Flow.Subscriber<Object> {
         if (!engine.running() || finished) {
             return;
         }
-        out.add(new Envelope(received++, item));
+        long position = received++;
+        emit(new Envelope(position, item));
         items++;
+        TraceBuffer trace = engine.tracing();
+        if (trace != null) {
+            trace.instant(traceName, System.nanoTime(), new TraceArgs(this, position, null, 0,
+                    null));
+        }
         engine.pump();
     }
 

@@ -30,8 +30,12 @@ final class Sink {
     volatile Object terminal;
     volatile long consumed;
     private volatile Thread waiter;
-    private long fillSum;
-    private long fillSamples;
+    /** Results the loop put into the buffer. */
+    long added;
+    long fillSum;
+    long fillSamples;
+    /** The counters at the previous JFR summary, or null before the first one. */
+    long[] reported;
 
     Sink(int capacity) {
         this.capacity = capacity;
@@ -41,7 +45,11 @@ final class Sink {
 
     /** On the loop: true if the buffer took the item. */
     boolean offer(Object item) {
-        return queue.size() < capacity && queue.offer(item);
+        if (queue.size() < capacity && queue.offer(item)) {
+            added++;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -10,10 +10,18 @@ import java.time.Duration;
  * @param kind {@code source}, {@code pipe}, {@code pipeAsync}, {@code aggregate} or
  *     {@code disaggregate}
  * @param concurrency how many tasks the stage may run at once (1 for the others)
- * @param items items the stage finished without failure, dropped ones included
+ * @param received items the stage took from the stage before it (for the source: items it
+ *     pulled); tasks started, for {@code pipe} and {@code pipeAsync}
+ * @param emitted items the stage put into its output queue: for {@code aggregate} batches,
+ *     for {@code disaggregate} elements
+ * @param items items the stage finished without failure, dropped ones included (for
+ *     {@code aggregate}: batches made)
  * @param failures items whose function threw or completed exceptionally
  * @param dropped items for which the function returned {@code null}
  * @param inFlight tasks running at the moment of the snapshot
+ * @param busy the sum of the task times (see {@code meanTime}), like
+ *     {@link io.evloop.LoopStats#running()} for a loop: divided by the elapsed time, the mean
+ *     number of calls that ran; zero for stages without tasks
  * @param meanTime the mean task time (a blocking call on its executor; an asynchronous one from
  *     the call to the completion of its stage); zero for stages without tasks
  * @param p50 the median task time, within 12.5%
@@ -26,9 +34,10 @@ import java.time.Duration;
  *     of the loop that moved items; a full queue means that the stages after it are slower
  * @param maxQueueFill the most items seen in the output queue
  */
-public record StageStats(String name, String kind, int concurrency, long items, long failures,
-        long dropped, int inFlight, Duration meanTime, Duration p50, Duration p99,
-        Duration maxTime, int queueCapacity, double meanQueueFill, int maxQueueFill) {
+public record StageStats(String name, String kind, int concurrency, long received,
+        long emitted, long items, long failures, long dropped, int inFlight, Duration busy,
+        Duration meanTime, Duration p50, Duration p99, Duration maxTime, int queueCapacity,
+        double meanQueueFill, int maxQueueFill) {
 
     /** The mean fill of the output queue as a fraction of its capacity, from 0 to 1. */
     public double queueFillRatio() {
@@ -37,12 +46,12 @@ public record StageStats(String name, String kind, int concurrency, long items, 
 
     @Override
     public String toString() {
-        String tasks = kind.startsWith("pipe") ? String.format(", %d in flight, task mean %s"
-                + " p50 %s p99 %s max %s", inFlight, micros(meanTime), micros(p50), micros(p99),
-                micros(maxTime)) : "";
-        return String.format("%s: %d items, %d failed, %d dropped%s, queue %.1f of %d (max %d)",
-                name, items, failures, dropped, tasks, meanQueueFill, queueCapacity,
-                maxQueueFill);
+        String tasks = kind.startsWith("pipe") ? String.format(", %d in flight, busy %s, task "
+                + "mean %s p50 %s p99 %s max %s", inFlight, micros(busy), micros(meanTime),
+                micros(p50), micros(p99), micros(maxTime)) : "";
+        return String.format("%s: %d in, %d out, %d items, %d failed, %d dropped%s, queue %.1f"
+                + " of %d (max %d)", name, received, emitted, items, failures, dropped, tasks,
+                meanQueueFill, queueCapacity, maxQueueFill);
     }
 
     static String micros(Duration duration) {

@@ -1,5 +1,7 @@
 package io.evloop.pipeline;
 
+import io.evloop.internal.JfrSwitch;
+import io.evloop.internal.TraceBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -60,6 +62,7 @@ final class TaskNode extends Node {
     }
 
     private void start(Envelope envelope) {
+        received++;
         int slot = freeSlots[--freeCount];
         Task task = new Task(this, envelope, nextSeq++, slot);
         running[slot] = task;
@@ -90,6 +93,9 @@ final class TaskNode extends Node {
     }
 
     private void startAsync(Task task) {
+        if (JfrSwitch.active()) {
+            task.jfr = PipelineJfr.beginTask();
+        }
         task.startNanos = System.nanoTime();
         CompletionStage<?> stage;
         try {
@@ -115,6 +121,13 @@ final class TaskNode extends Node {
         running[task.slot] = null;
         freeSlots[freeCount++] = task.slot;
         times.record(task.nanos);
+        TraceBuffer trace = engine.tracing();
+        if (trace != null) {
+            trace(trace, task);
+        }
+        if (task.jfr != null) {
+            PipelineJfr.endTask(task.jfr, this, task.envelope.position, outcome(task));
+        }
         Envelope envelope = task.envelope;
         Object result = task.result;
         if (task.error != null) {
@@ -131,7 +144,7 @@ final class TaskNode extends Node {
         envelope.item = result;
         if (ring == null) {
             if (result != null) {
-                out.add(envelope);
+                emit(envelope);
             }
         } else {
             ring[(int) (task.seq % ring.length)] = result != null ? envelope : SKIPPED;
@@ -152,9 +165,31 @@ final class TaskNode extends Node {
             nextEmit++;
             waiting--;
             if (envelope != SKIPPED) {
-                out.add(envelope);
+                emit(envelope);
             }
         }
+    }
+
+    /**
+     * Records a finished asynchronous call as an asynchronous span from the call to its
+     * completion. A blocking call recorded its span on its own thread ({@link Task#call});
+     * one that the executor refused never ran and gets an instant.
+     */
+    private void trace(TraceBuffer trace, Task task) {
+        if (!async && task.startNanos != 0) {
+            return;
+        }
+        TraceArgs args = new TraceArgs(this, task.envelope.position, "seq", task.seq,
+                outcome(task));
+        if (async) {
+            trace.async(traceName, task.startNanos, task.startNanos + task.nanos, args);
+        } else {
+            trace.instant(traceName + " refused", System.nanoTime(), args);
+        }
+    }
+
+    private static String outcome(Task task) {
+        return task.error != null ? Task.FAILED : task.result == null ? Task.DROPPED : Task.OK;
     }
 
     private static Throwable unwrap(Throwable error) {
