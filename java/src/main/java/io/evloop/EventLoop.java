@@ -196,7 +196,7 @@ public final class EventLoop extends AbstractExecutorService
      * Whether a task carries a name the user gave, which a stack sample would not show: two
      * exact class checks, cheap enough for every task.
      */
-    static boolean hasGivenName(Runnable task) {
+    static boolean hasGivenName(Object task) {
         return task instanceof NamedTask || (task instanceof SubmittedTask
                 && ((SubmittedTask<?>) task).source instanceof NamedTask);
     }
