@@ -231,8 +231,17 @@ public final class SoakChild {
     }
 
     /**
-     * One short echo before the descriptors are counted: on JDK 25 the first socket the NIO
-     * backend opens makes the JDK open one descriptor of its own for good (see SoakTest).
+     * One short echo before the descriptors are counted, because the first socket channel of a
+     * JVM makes the JDK open a descriptor that it keeps for good: the class initialiser of
+     * {@code sun.nio.ch.UnixDispatcher} (JDK 25; the parent of
+     * {@code SocketDispatcher} and {@code DatagramDispatcher}) calls
+     * {@code socketpair(AF_UNIX, SOCK_STREAM)}, closes one end and keeps the other as its
+     * pre-close descriptor: closing a channel that another thread is blocked on first
+     * {@code dup2}s that descriptor over the channel's, so that the blocked call fails at once
+     * and the number cannot be reused before the real close. On JDK 17 the same descriptor
+     * belongs to {@code FileDispatcherImpl}, which file channels use too, so reading any file
+     * (as counting descriptors does) has opened it already; on JDK 25 file channels have their
+     * own dispatcher and only networking opens it. One per JVM, never more: not a leak.
      */
     private static void warmUpOnce(Backend backend, Binding binding) throws Exception {
         try (EventLoop loop = builder(backend, binding).build().start()) {
