@@ -237,7 +237,7 @@ public final class SoakChild {
      * {@code SocketDispatcher} and {@code DatagramDispatcher}) calls
      * {@code socketpair(AF_UNIX, SOCK_STREAM)}, closes one end and keeps the other as its
      * pre-close descriptor: closing a channel that another thread is blocked on first
-     * {@code dup2}s that descriptor over the channel's, so that the blocked call fails at once
+     * {@code dup2}s that descriptor over the channel's, so that the blocked call ends at once
      * and the number cannot be reused before the real close. On JDK 17 the same descriptor
      * belongs to {@code FileDispatcherImpl}, which file channels use too, so reading any file
      * (as counting descriptors does) has opened it already; on JDK 25 file channels have their
