@@ -122,9 +122,9 @@ public final class LoopStats {
     /**
      * Native bytes held by the C core for this loop, as it counts them itself
      * ({@code evl_held_bytes} in {@code evl.h}): the loop, its event array and, where the core
-     * does the socket I/O, its socket table, one record per socket and the write queues. The
-     * core's own bookkeeping of the C allocator is not included. Reported whether or not
-     * monitoring is on.
+     * does the socket I/O, its socket table, one record per socket and the write queues. These
+     * are the sizes the core asked {@code malloc} for; the allocator's own overhead per block is
+     * not included. Reported whether or not monitoring is on.
      */
     public long nativeCoreBytes() {
         return nativeCoreBytes;
