@@ -47,6 +47,11 @@ class SoakTest {
      * operation under the same bound.
      */
     private static final long RSS_GROWTH_LIMIT_KB = 16 * 1024;
+    /**
+     * Under .ci/asan-java.sh the child runs with the ASan runtime too, whose quarantine holds
+     * freed memory (up to 256 MiB) by design: VmRSS then says nothing, and is not bounded.
+     */
+    private static final boolean SANITIZED = Boolean.getBoolean("evloop.expect.sanitized");
     /** Heap in use after a GC: the soak's live data does not grow with time. */
     private static final long HEAP_GROWTH_LIMIT_KB = 16 * 1024;
     /** The JDK's direct buffers: NIO's per-thread cache of temporary buffers is full by then. */
@@ -86,9 +91,11 @@ class SoakTest {
         assertTrue(number(f, "ticks") > 0, "the timer ran: " + all);
         assertEquals(0, number(f, "errors"), "reported or logged: " + all);
         assertTrue(number(f, "fdsAfter") <= number(f, "fdsBefore"), "descriptors: " + all);
-        assertGrowth(f, "RssKb", RSS_GROWTH_LIMIT_KB);
-        assertTrue(number(f, "peakRssKb") - number(f, "warmRssKb") < RSS_GROWTH_LIMIT_KB,
-                "peak VmRSS: " + all);
+        if (!SANITIZED) {
+            assertGrowth(f, "RssKb", RSS_GROWTH_LIMIT_KB);
+            assertTrue(number(f, "peakRssKb") - number(f, "warmRssKb") < RSS_GROWTH_LIMIT_KB,
+                    "peak VmRSS: " + all);
+        }
         assertGrowth(f, "HeapKb", HEAP_GROWTH_LIMIT_KB);
         assertGrowth(f, "DirectKb", DIRECT_GROWTH_LIMIT_KB);
         assertGrowth(f, "CoreBytes", CORE_GROWTH_LIMIT_BYTES);
