@@ -1,6 +1,7 @@
 /*
  * evl_common.c - the parts of the core that do not depend on the poller:
- * the ABI description, error texts, argument checks and timeout arithmetic.
+ * the ABI description, error texts, argument checks, counted allocation
+ * and timeout arithmetic.
  */
 #if defined(__APPLE__)
 #define _DARWIN_C_SOURCE
@@ -150,18 +151,59 @@ void evl_set_failed(struct evl_event *ev, uint64_t token, int32_t err)
 	ev->aux = 0;
 }
 
-int32_t evl_grow(void **buf, int32_t *cap, int32_t want, size_t elem)
+/*
+ * Relaxed order is enough: the counter orders nothing else, and a reader
+ * on another thread only needs a value that was true at some moment.
+ */
+static void count(int64_t *held, int64_t delta)
 {
-	void *p;
+	__atomic_fetch_add(held, delta, __ATOMIC_RELAXED);
+}
 
+int64_t evl_held_now(const int64_t *held)
+{
+	return __atomic_load_n(held, __ATOMIC_RELAXED);
+}
+
+void *evl_calloc(int64_t *held, size_t size)
+{
+	void *p = calloc(1, size);
+
+	if (p != NULL)
+		count(held, (int64_t)size);
+	return p;
+}
+
+int32_t evl_realloc(int64_t *held, void **p, size_t old_size,
+		    size_t new_size)
+{
+	void *q = realloc(*p, new_size);
+
+	if (q == NULL)
+		return -ENOMEM;
+	*p = q;
+	count(held, (int64_t)new_size - (int64_t)old_size);
+	return 0;
+}
+
+void evl_free(int64_t *held, void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+	free(p);
+	count(held, -(int64_t)size);
+}
+
+int32_t evl_grow(int64_t *held, void **buf, int32_t *cap, int32_t want,
+		 size_t elem)
+{
 	if (want <= *cap)
 		return 0;
 	if ((size_t)want > SIZE_MAX / elem)
 		return -ENOMEM;
-	p = realloc(*buf, (size_t)want * elem);
-	if (p == NULL)
+	if (evl_realloc(held, buf, (size_t)*cap * elem,
+			(size_t)want * elem) < 0)
 		return -ENOMEM;
-	*buf = p;
 	*cap = want;
 	return 0;
 }

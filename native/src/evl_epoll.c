@@ -37,6 +37,7 @@ struct evl_loop {
 	int32_t cap;
 	struct epoll_event *evs; /* reused by every evl_poll(), grows */
 	struct evl_io *io;       /* the sockets whose I/O the core does */
+	int64_t held;            /* bytes allocated, this struct included */
 };
 
 int32_t evl_poller_kind(void)
@@ -69,7 +70,7 @@ static void free_loop(struct evl_loop *l)
 		close(l->wakefd);
 	if (l->epfd >= 0)
 		close(l->epfd);
-	free(l->evs);
+	evl_free(&l->held, l->evs, (size_t)l->cap * sizeof(*l->evs));
 	free(l);
 }
 
@@ -83,9 +84,11 @@ EVL_API int32_t evl_open(evl_loop **out)
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
+	/* The counter lives in the struct, so the struct counts itself. */
+	l->held = (int64_t)sizeof(*l);
 	l->wakefd = -1;
 	l->epfd = -1;
-	l->io = evl_io_new();
+	l->io = evl_io_new(&l->held);
 	if (l->io == NULL) {
 		rc = -ENOMEM;
 		goto fail;
@@ -181,6 +184,13 @@ EVL_API int32_t evl_set_arena(evl_loop *loop, void *base, int32_t len)
 	if (loop == NULL)
 		return -EBADF;
 	return evl_io_set_arena(loop->io, base, len);
+}
+
+EVL_API int64_t evl_held_bytes(const evl_loop *loop)
+{
+	if (loop == NULL)
+		return -EBADF;
+	return evl_held_now(&loop->held);
 }
 
 static int is_io_req(const struct evl_loop *l, const struct evl_req *r)
@@ -353,8 +363,8 @@ EVL_API int32_t evl_poll(evl_loop *loop, const struct evl_req *reqs,
 	if (rc < 0)
 		return rc;
 	/* Grow first, so that running out of memory applies no request. */
-	rc = evl_grow((void **)&loop->evs, &loop->cap, max_events,
-		      sizeof(struct epoll_event));
+	rc = evl_grow(&loop->held, (void **)&loop->evs, &loop->cap,
+		      max_events, sizeof(struct epoll_event));
 	if (rc < 0)
 		return rc;
 	evl_io_begin(loop->io);

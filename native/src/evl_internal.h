@@ -37,10 +37,37 @@ int32_t evl_check_poll(const evl_loop *loop, const struct evl_req *reqs,
 void evl_set_failed(struct evl_event *ev, uint64_t token, int32_t err);
 
 /*
- * Grows *buf to hold at least want elements of size elem, keeping what it
- * holds; *cap is the current capacity. Returns 0 or -ENOMEM.
+ * Allocation that counts, so that evl_held_bytes() can tell what a loop
+ * holds: every block the core allocates for a loop is added to that loop's
+ * counter while it lives. The callers always know the size of a block, so
+ * they pass it back on resize and free, and no header sits before a block.
+ * The counter is updated with relaxed atomics: only the thread in evl_open,
+ * evl_poll or evl_close changes it, but any thread may read it.
  */
-int32_t evl_grow(void **buf, int32_t *cap, int32_t want, size_t elem);
+
+/* A zeroed block of size bytes counted in *held, or NULL. */
+void *evl_calloc(int64_t *held, size_t size);
+
+/*
+ * Resizes *p from old_size to new_size bytes (*p may be NULL with
+ * old_size 0); on failure *p and *held stay as they were. 0 or -ENOMEM.
+ */
+int32_t evl_realloc(int64_t *held, void **p, size_t old_size,
+		    size_t new_size);
+
+/* Frees p, a block of size bytes counted in *held; p may be NULL. */
+void evl_free(int64_t *held, void *p, size_t size);
+
+/* What *held says now; safe from any thread. */
+int64_t evl_held_now(const int64_t *held);
+
+/*
+ * Grows *buf to hold at least want elements of size elem, keeping what it
+ * holds; *cap is the current capacity. The bytes are counted in *held.
+ * Returns 0 or -ENOMEM.
+ */
+int32_t evl_grow(int64_t *held, void **buf, int32_t *cap, int32_t want,
+		 size_t elem);
 
 /*
  * The deadline for a wait of timeout_ns on CLOCK_MONOTONIC, or 0 when the
@@ -65,10 +92,13 @@ int32_t evl_poller_ctl(evl_loop *loop, int32_t op, int32_t fd,
 /* The I/O the core does itself (evl_io.c); see "I/O in the core" in evl.h. */
 struct evl_io;
 
-/* A new, empty I/O state, or NULL without memory. */
-struct evl_io *evl_io_new(void);
+/*
+ * A new, empty I/O state, or NULL without memory. Its memory is counted in
+ * *held (the loop's counter), which must outlive the state.
+ */
+struct evl_io *evl_io_new(int64_t *held);
 
-/* Frees the state; the descriptors of its sockets stay open. */
+/* Frees the state and uncounts it; the descriptors stay open. */
 void evl_io_free(struct evl_io *io);
 
 /* How many sockets the I/O state owns. */

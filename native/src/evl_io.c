@@ -53,6 +53,7 @@ struct conn {
 };
 
 struct evl_io {
+	int64_t *held; /* the loop's count of allocated bytes */
 	struct conn **tab;
 	uint32_t cap;
 	int32_t count;
@@ -61,15 +62,19 @@ struct evl_io {
 	size_t arena_off;
 };
 
-struct evl_io *evl_io_new(void)
+struct evl_io *evl_io_new(int64_t *held)
 {
-	return calloc(1, sizeof(struct evl_io));
+	struct evl_io *io = evl_calloc(held, sizeof(*io));
+
+	if (io != NULL)
+		io->held = held;
+	return io;
 }
 
-static void free_conn(struct conn *c)
+static void free_conn(struct evl_io *io, struct conn *c)
 {
-	free(c->q);
-	free(c);
+	evl_free(io->held, c->q, (size_t)c->cap * sizeof(*c->q));
+	evl_free(io->held, c, sizeof(*c));
 }
 
 void evl_io_free(struct evl_io *io)
@@ -81,9 +86,9 @@ void evl_io_free(struct evl_io *io)
 	/* The descriptors stay the caller's: only CLOSE closes one. */
 	for (i = 0; i < io->cap; i++)
 		if (io->tab[i] != NULL)
-			free_conn(io->tab[i]);
-	free(io->tab);
-	free(io);
+			free_conn(io, io->tab[i]);
+	evl_free(io->held, io->tab, io->cap * sizeof(*io->tab));
+	evl_free(io->held, io, sizeof(*io));
 }
 
 int32_t evl_io_set_arena(struct evl_io *io, void *base, int32_t len)
@@ -168,15 +173,15 @@ static int32_t sync_interest(evl_loop *l, struct conn *c)
 static int32_t grow_table(struct evl_io *io, uint32_t index)
 {
 	uint32_t cap = io->cap ? io->cap : 64;
-	struct conn **t;
+	void *t = io->tab;
 
 	while (cap <= index)
 		cap *= 2;
-	t = realloc(io->tab, cap * sizeof(*t));
-	if (t == NULL)
+	if (evl_realloc(io->held, &t, io->cap * sizeof(*io->tab),
+			cap * sizeof(*io->tab)) < 0)
 		return -ENOMEM;
-	memset(t + io->cap, 0, (cap - io->cap) * sizeof(*t));
 	io->tab = t;
+	memset(io->tab + io->cap, 0, (cap - io->cap) * sizeof(*io->tab));
 	io->cap = cap;
 	return 0;
 }
@@ -200,7 +205,7 @@ static int32_t add(evl_loop *l, struct evl_io *io, const struct evl_req *r,
 		return rc;
 	if (io->tab[index] != NULL)
 		return -EEXIST;
-	c = calloc(1, sizeof(*c));
+	c = evl_calloc(io->held, sizeof(*c));
 	if (c == NULL)
 		return -ENOMEM;
 	c->token = r->token;
@@ -210,7 +215,7 @@ static int32_t add(evl_loop *l, struct evl_io *io, const struct evl_req *r,
 	c->armed = wanted(c);
 	rc = evl_poller_ctl(l, EVL_OP_ADD, c->fd, c->armed, c->token);
 	if (rc < 0) {
-		free(c);
+		evl_free(io->held, c, sizeof(*c));
 		return rc;
 	}
 	io->tab[index] = c;
@@ -228,12 +233,13 @@ static void forget(evl_loop *l, struct evl_io *io, struct conn *c, int do_close)
 		close(c->fd);
 	io->tab[(uint32_t)c->token] = NULL;
 	io->count--;
-	free_conn(c);
+	free_conn(io, c);
 }
 
-static int32_t enqueue(struct conn *c, uint64_t addr, uint32_t len)
+static int32_t enqueue(struct evl_io *io, struct conn *c, uint64_t addr,
+		       uint32_t len)
 {
-	struct iovec *q;
+	void *q;
 	int32_t cap;
 
 	if (c->head > 0 && c->tail == c->cap) {
@@ -244,8 +250,9 @@ static int32_t enqueue(struct conn *c, uint64_t addr, uint32_t len)
 	}
 	if (c->tail == c->cap) {
 		cap = c->cap ? c->cap * 2 : 8;
-		q = realloc(c->q, (size_t)cap * sizeof(*q));
-		if (q == NULL)
+		q = c->q;
+		if (evl_realloc(io->held, &q, (size_t)c->cap * sizeof(*c->q),
+				(size_t)cap * sizeof(*c->q)) < 0)
 			return -ENOMEM;
 		c->q = q;
 		c->cap = cap;
@@ -334,8 +341,8 @@ static int32_t write_out(evl_loop *l, struct conn *c, struct evl_event *out)
 	return nrec;
 }
 
-static int32_t req_write(evl_loop *l, struct conn *c, const struct evl_req *r,
-			 struct evl_event *out)
+static int32_t req_write(evl_loop *l, struct evl_io *io, struct conn *c,
+			 const struct evl_req *r, struct evl_event *out)
 {
 	int32_t rc;
 	int was_empty = c->head == c->tail;
@@ -348,7 +355,7 @@ static int32_t req_write(evl_loop *l, struct conn *c, const struct evl_req *r,
 		return -EINVAL;
 	if (r->len == 0)
 		return 0;
-	rc = enqueue(c, r->addr, r->len);
+	rc = enqueue(io, c, r->addr, r->len);
 	if (rc < 0)
 		return rc;
 	if (!was_empty || c->kind == CONNECTING)
@@ -389,7 +396,7 @@ static int32_t on_conn(evl_loop *l, struct evl_io *io, struct conn *c,
 		forget(l, io, c, 1);
 		return 0;
 	case EVL_OP_WRITE:
-		return req_write(l, c, r, out);
+		return req_write(l, io, c, r, out);
 	case EVL_OP_SHUTDOWN:
 		return req_shutdown(c, out);
 	default:

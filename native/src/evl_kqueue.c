@@ -34,6 +34,7 @@ struct evl_loop {
 	struct kevent *evs;  /* results of the wait, reused and grown */
 	struct kevent *chg;  /* the changes of one batch, two per request */
 	struct kevent *rcpt; /* one receipt per change */
+	int64_t held;        /* bytes allocated, this struct included */
 };
 
 int32_t evl_poller_kind(void)
@@ -43,11 +44,13 @@ int32_t evl_poller_kind(void)
 
 static void free_loop(struct evl_loop *l)
 {
+	const size_t sz = sizeof(struct kevent);
+
 	if (l->kq >= 0)
 		close(l->kq);
-	free(l->evs);
-	free(l->chg);
-	free(l->rcpt);
+	evl_free(&l->held, l->evs, (size_t)l->ev_cap * sz);
+	evl_free(&l->held, l->chg, (size_t)l->chg_cap * sz);
+	evl_free(&l->held, l->rcpt, (size_t)l->rcpt_cap * sz);
 	free(l);
 }
 
@@ -79,6 +82,8 @@ EVL_API int32_t evl_open(evl_loop **out)
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
+	/* The counter lives in the struct, so the struct counts itself. */
+	l->held = (int64_t)sizeof(*l);
 	l->kq = kqueue();
 	if (l->kq < 0 || fcntl(l->kq, F_SETFD, FD_CLOEXEC) < 0) {
 		rc = -errno;
@@ -236,11 +241,14 @@ static int32_t grow(struct evl_loop *l, int32_t nreqs, int32_t max_events)
 
 	if (nreqs > INT32_MAX / 2)
 		return -ENOMEM;
-	rc = evl_grow((void **)&l->chg, &l->chg_cap, 2 * nreqs, sz);
+	rc = evl_grow(&l->held, (void **)&l->chg, &l->chg_cap, 2 * nreqs,
+		      sz);
 	if (rc == 0)
-		rc = evl_grow((void **)&l->rcpt, &l->rcpt_cap, 2 * nreqs, sz);
+		rc = evl_grow(&l->held, (void **)&l->rcpt, &l->rcpt_cap,
+			      2 * nreqs, sz);
 	if (rc == 0)
-		rc = evl_grow((void **)&l->evs, &l->ev_cap, max_events, sz);
+		rc = evl_grow(&l->held, (void **)&l->evs, &l->ev_cap,
+			      max_events, sz);
 	return rc;
 }
 
@@ -428,4 +436,11 @@ EVL_API int32_t evl_set_arena(evl_loop *loop, void *base, int32_t len)
 	(void)base;
 	(void)len;
 	return loop == NULL ? -EBADF : -EOPNOTSUPP;
+}
+
+EVL_API int64_t evl_held_bytes(const evl_loop *loop)
+{
+	if (loop == NULL)
+		return -EBADF;
+	return evl_held_now(&loop->held);
 }

@@ -8,7 +8,7 @@
 static int test_abi_matches_layout(void)
 {
 	CHECK(evl_abi(EVL_ABI_VERSION_KEY) == EVL_ABI_VERSION);
-	CHECK(EVL_ABI_VERSION == 2);
+	CHECK(EVL_ABI_VERSION == 3);
 	CHECK(evl_abi(EVL_ABI_REQ_SIZE) == (int)sizeof(struct evl_req));
 	CHECK(evl_abi(EVL_ABI_REQ_TOKEN) ==
 	      (int)offsetof(struct evl_req, token));

@@ -170,7 +170,8 @@ public final class EventLoop extends AbstractExecutorService
 
     /**
      * A snapshot of what this loop has done: iterations, tasks, I/O events and timers run, time
-     * blocked and running, queue depths, and sampled submission latency. Cheap; any thread.
+     * blocked and running, queue depths, sampled submission latency, and the native memory a
+     * native backend holds. Cheap; any thread.
      */
     public LoopStats stats() {
         return core.stats();
@@ -725,7 +726,8 @@ public final class EventLoop extends AbstractExecutorService
         /**
          * Whether the loop keeps {@linkplain EventLoop#stats() stats}, reports slow callbacks,
          * can record {@linkplain EventLoop#trace() traces} and emits JFR events; default true.
-         * Off, {@code stats()} reports zeros and {@code trace().start()} throws. Meant for
+         * Off, {@code stats()} reports zeros for its counters and latencies (queue depths and
+         * native memory stay real) and {@code trace().start()} throws. Meant for
          * measuring what monitoring costs; it costs little enough to stay on.
          */
         public Builder monitoring(boolean monitoring) {

@@ -826,7 +826,8 @@ final class LoopCore {
 
     LoopStats stats() {
         return new LoopStats(monitor.counters(), localTasks.size() + remoteTasks.size(),
-                timers.size(), watches.size(), monitor.latency());
+                timers.size(), watches.size(), monitor.latency(),
+                new long[] {poller.nativeCoreBytes(), poller.nativeBufferBytes()});
     }
 
     boolean isShutdown() {

@@ -5,8 +5,11 @@ package io.evloop.internal;
  * its records, asked of the loaded library rather than assumed.
  */
 final class Abi {
-    /** The ABI version this Java code was written for; the library must report the same. */
-    static final int EXPECTED_VERSION = 2;
+    /**
+     * The ABI version this Java code was written for; the library must report the same. 3 added
+     * {@code evl_held_bytes}.
+     */
+    static final int EXPECTED_VERSION = 3;
 
     static final int READ = 0x1;
     static final int WRITE = 0x2;

@@ -40,6 +40,8 @@ final class JnaBinding implements NativeBinding {
 
     private static native int evl_strerror(int errno, byte[] buffer, int length);
 
+    private static native long evl_held_bytes(long loop);
+
     @Override
     public String name() {
         return "JNA";
@@ -79,6 +81,11 @@ final class JnaBinding implements NativeBinding {
     @Override
     public int setArena(long loop, long base, int length) {
         return evl_set_arena(loop, base, length);
+    }
+
+    @Override
+    public long heldBytes(long loop) {
+        return evl_held_bytes(loop);
     }
 
     @Override

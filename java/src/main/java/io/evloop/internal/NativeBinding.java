@@ -31,6 +31,12 @@ interface NativeBinding {
     /** Gives the loop its read arena ({@code evl_set_arena}). */
     int setArena(long loop, long base, int length);
 
+    /**
+     * The bytes the core holds for a loop ({@code evl_held_bytes}); any thread, but not racing
+     * with {@link #close}.
+     */
+    long heldBytes(long loop);
+
     /** Returns the system's text for a positive errno value. */
     String strerror(int errno);
 

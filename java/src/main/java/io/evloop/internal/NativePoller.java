@@ -43,6 +43,11 @@ final class NativePoller implements Poller, SocketIo {
     private long handle;
     private NativeArray requests;
     private NativeArray events;
+    /**
+     * Native memory this class allocated and holds: the two arrays, the read arena and the write
+     * chunks. Written by the loop thread only, read by any thread for the loop's stats.
+     */
+    private volatile long bufferBytes;
 
     private Registration[] slots = new Registration[64];
     private int[] generations = new int[64];
@@ -75,7 +80,9 @@ final class NativePoller implements Poller, SocketIo {
         handle = out[0];
         try {
             requests = new NativeArray(binding, FIRST_REQUESTS, reqSize);
+            bufferBytes += requests.bytes();
             events = new NativeArray(binding, FIRST_EVENTS, eventSize);
+            bufferBytes += events.bytes();
         } catch (OutOfMemoryError e) {
             close();
             throw e;
@@ -139,7 +146,7 @@ final class NativePoller implements Poller, SocketIo {
         long loop = liveHandle();
         int requestCount = writeQueuedChanges();
         if (events.capacity <= requestCount) {
-            events = events.grow(binding, requestCount + FIRST_EVENTS);
+            events = grow(events, requestCount + FIRST_EVENTS);
         }
         NativeArray eventArray = events;
         java.util.List<AutoCloseable> released = io.takeReleased();
@@ -156,15 +163,21 @@ final class NativePoller implements Poller, SocketIo {
         }
         dispatch(eventArray.buffer, count);
         if (count == eventArray.capacity && eventArray.capacity < MAX_EVENTS && handle != 0) {
-            events = eventArray.grow(binding, eventArray.capacity * 2);
+            events = grow(eventArray, eventArray.capacity * 2);
         }
         return count;
+    }
+
+    private NativeArray grow(NativeArray array, int minimum) {
+        NativeArray bigger = array.grow(binding, minimum);
+        bufferBytes += bigger.bytes() - array.bytes();
+        return bigger;
     }
 
     private int writeQueuedChanges() {
         int count = 0;
         if (requests.capacity < queuedCount + io.count) {
-            requests = requests.grow(binding, queuedCount + io.count);
+            requests = grow(requests, queuedCount + io.count);
         }
         ByteBuffer buffer = requests.buffer;
         for (int i = 0; i < queuedCount; i++) {
@@ -240,6 +253,17 @@ final class NativePoller implements Poller, SocketIo {
         }
     }
 
+    /** Synchronized with {@link #close}, which frees what the core holds. */
+    @Override
+    public synchronized long nativeCoreBytes() {
+        return handle == 0 ? 0 : binding.heldBytes(handle);
+    }
+
+    @Override
+    public long nativeBufferBytes() {
+        return bufferBytes;
+    }
+
     @Override
     public synchronized void close() {
         if (handle == 0) {
@@ -255,6 +279,7 @@ final class NativePoller implements Poller, SocketIo {
         }
         Arrays.fill(slots, null);
         io.free();
+        bufferBytes = 0;
     }
 
     // ---------------------------------------------------------------- socket I/O
@@ -280,6 +305,7 @@ final class NativePoller implements Poller, SocketIo {
             }
             io.arena = arena;
             io.arenaView = binding.view(arena, ARENA_BYTES);
+            bufferBytes += ARENA_BYTES;
         }
         int slot = allocateSlot();
         long token = ((long) generations[slot] << 32) | slot;
@@ -325,6 +351,7 @@ final class NativePoller implements Poller, SocketIo {
     private void addChunkBlock() {
         long block = allocateOrFail((long) CHUNK_BYTES * CHUNKS_PER_BLOCK);
         io.addBlock(block);
+        bufferBytes += (long) CHUNK_BYTES * CHUNKS_PER_BLOCK;
         int first = io.chunkCount;
         io.growChunks(first + CHUNKS_PER_BLOCK);
         for (int i = 0; i < CHUNKS_PER_BLOCK; i++) {
@@ -519,6 +546,10 @@ final class NativePoller implements Poller, SocketIo {
             this.address = memory;
             this.capacity = capacity;
             this.buffer = binding.view(memory, (int) bytes);
+        }
+
+        long bytes() {
+            return buffer.capacity();
         }
 
         NativeArray grow(NativeBinding binding, int minimum) {

@@ -40,6 +40,22 @@ public interface Poller {
      */
     void observe(PollObserver observer);
 
+    /**
+     * Bytes of native memory the C core holds for this poller now ({@code evl_held_bytes}),
+     * 0 for NIO or once closed. Any thread.
+     */
+    default long nativeCoreBytes() {
+        return 0;
+    }
+
+    /**
+     * Bytes of native memory the Java side allocated for this poller and holds now (request and
+     * event arrays, the read arena, write chunks), 0 for NIO or once closed. Any thread.
+     */
+    default long nativeBufferBytes() {
+        return 0;
+    }
+
     /** Makes a current or the next {@link #poll} return early. Any thread. */
     void wakeup();
 

@@ -43,6 +43,8 @@ final class PanamaBinding implements NativeBinding {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle STRERROR = core("evl_strerror",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle HELD_BYTES = core("evl_held_bytes",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
     private static final MethodHandle MALLOC = LINKER.downcallHandle(
             LINKER.defaultLookup().find("malloc").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
@@ -128,6 +130,15 @@ final class PanamaBinding implements NativeBinding {
     public int setArena(long loop, long base, int length) {
         try {
             return (int) SET_ARENA.invokeExact(loop, base, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public long heldBytes(long loop) {
+        try {
+            return (long) HELD_BYTES.invokeExact(loop);
         } catch (Throwable t) {
             throw unexpected(t);
         }
