@@ -72,6 +72,20 @@ class NativeLoadingTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
+    void anOlderLibraryWithoutNewFunctionsIsRefusedByItsVersion() throws Exception {
+        String buildDir = System.getProperty("evloop.test.nativeBuildDir");
+        if (buildDir == null) {
+            fail("evloop.test.nativeBuildDir is not set; run the tests through Maven");
+        }
+        Path library = Path.of(buildDir, System.mapLibraryName("evloop_abi_old"));
+        assertTrue(Files.isRegularFile(library), library + " was not built by CMake");
+        Probe probe = run("-D" + NativeLibraryLoader.PATH_PROPERTY + "=" + library);
+        assertRefused(probe, "the evloop library " + library
+                + " has ABI version 2, this evloop needs version ");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
     void asksForTheMuslFolderOnMusl() throws Exception {
         // A glibc JVM cannot load a musl library: the build without the musl folder misses it,
         // the all-platforms build has it and the loader refuses it. Both fall back to NIO.

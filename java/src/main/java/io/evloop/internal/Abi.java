@@ -77,6 +77,29 @@ final class Abi {
     }
 
     /**
+     * Why a library that a binding could not bind is refused, if it reports another ABI
+     * version: a library older than this code lacks functions, so binding fails before
+     * {@link #read} could name the version. Asks the library's {@code evl_abi} alone, through a
+     * plain JNA lookup, only on that failure path; returns null when the version matches or
+     * cannot be read (no library, no such function).
+     */
+    static String versionMismatch() {
+        try {
+            String library = NativeLibraryLoader.libraryPath().toString();
+            int version = com.sun.jna.NativeLibrary.getInstance(library).getFunction("evl_abi")
+                    .invokeInt(new Object[] {KEY_VERSION});
+            return version == EXPECTED_VERSION ? null : mismatch(library, version);
+        } catch (LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String mismatch(String library, int version) {
+        return "the evloop library " + library + " has ABI version " + version
+                + ", this evloop needs version " + EXPECTED_VERSION;
+    }
+
+    /**
      * Reads the ABI of a loaded library and checks it against what this code expects.
      *
      * @throws UnsatisfiedLinkError naming the library and the mismatch
@@ -84,8 +107,7 @@ final class Abi {
     static Abi read(NativeBinding binding, String library) {
         Abi abi = new Abi(binding);
         if (abi.version != EXPECTED_VERSION) {
-            throw new UnsatisfiedLinkError("the evloop library " + library + " has ABI version "
-                    + abi.version + ", this evloop needs version " + EXPECTED_VERSION);
+            throw new UnsatisfiedLinkError(mismatch(library, abi.version));
         }
         if (abi.poller != POLLER_EPOLL && abi.poller != POLLER_KQUEUE) {
             throw new UnsatisfiedLinkError("the evloop library " + library

@@ -76,7 +76,8 @@ public final class NativeSupport {
                     loaded = new Loaded(binding, Abi.read(binding,
                             NativeLibraryLoader.libraryPath().toString()));
                 } catch (UnsatisfiedLinkError e) {
-                    failure = onPlatform(e.getMessage(), e);
+                    String version = Abi.versionMismatch();
+                    failure = onPlatform(version != null ? version : e.getMessage(), e);
                 } catch (LinkageError | RuntimeException e) {
                     failure = onPlatform("the " + name + " binding cannot load: " + e, e);
                 }
