@@ -193,15 +193,6 @@ public final class EventLoop extends AbstractExecutorService
     }
 
     /** How reports name a callback: its given name, or its class without lambda noise. */
-    /**
-     * Whether a task carries a name the user gave, which a stack sample would not show: two
-     * exact class checks, cheap enough for every task.
-     */
-    static boolean hasGivenName(Object task) {
-        return task instanceof NamedTask || (task instanceof SubmittedTask
-                && ((SubmittedTask<?>) task).source instanceof NamedTask);
-    }
-
     static String describe(Object callback) {
         if (callback instanceof NamedTask || callback instanceof LoopCore.InternalTask) {
             return callback.toString();
@@ -639,6 +630,7 @@ public final class EventLoop extends AbstractExecutorService
 
         @Override
         public void run() {
+            LoopMonitor.namedTaskStarts(this);
             task.run();
         }
 

@@ -80,6 +80,8 @@ final class LoopCore {
     private final CountDownLatch terminatedLatch = new CountDownLatch(1);
 
     private volatile Thread thread;
+    /** What {@link LoopMonitor#enter} replaced for the thread that runs the loop now. */
+    private LoopMonitor monitorBefore;
     private volatile boolean stopRequested;
     private volatile boolean wakePending;
     private volatile int mode = OPEN;
@@ -280,7 +282,7 @@ final class LoopCore {
         ScheduledTask<?> task;
         while ((task = timers.peek()) != null && task.deadline() - now <= 0) {
             timers.poll();
-            monitor.beginTimerOrIo(task.source());
+            monitor.beginTimerOrIo();
             boolean again = task.runOnLoop();
             monitor.endTimer(task.source());
             if (again) {
@@ -308,7 +310,7 @@ final class LoopCore {
 
     /** Runs a watch callback on the loop thread; what it throws goes to the error handler. */
     void dispatchWatch(WatchImpl watch, WatchCallback callback, int ready) {
-        monitor.beginTimerOrIo(callback);
+        monitor.beginTimerOrIo();
         try {
             callback.onReady(watch, ready);
         } catch (Throwable t) {
@@ -427,13 +429,12 @@ final class LoopCore {
         if (runLock.tryLock()) {
             try {
                 if (!terminated) {
-                    thread = Thread.currentThread();
+                    enter();
                     drainRemoteTasks();
                     runLocalTasks();
                 }
             } finally {
-                thread = null;
-                runLock.unlock();
+                release();
             }
         }
     }
@@ -530,11 +531,22 @@ final class LoopCore {
             throw new IllegalStateException(method + ": " + loop + " is already run by thread "
                     + (owner == null ? "(another)" : owner.getName()));
         }
-        thread = Thread.currentThread();
+        enter();
     }
 
+    /** The calling thread, holding {@link #runLock}, starts running the loop. */
+    private void enter() {
+        thread = Thread.currentThread();
+        monitorBefore = monitor.enter();
+    }
+
+    /** The calling thread stops running the loop and lets go of {@link #runLock}. */
     private void release() {
-        thread = null;
+        if (thread != null) {
+            LoopMonitor.leave(monitorBefore);
+            monitorBefore = null;
+            thread = null;
+        }
         runLock.unlock();
     }
 
@@ -613,7 +625,6 @@ final class LoopCore {
 
     private void runTask(Runnable queued) {
         Runnable task = monitor.unwrap(queued);
-        monitor.beginTask(task);
         try {
             task.run();
         } catch (Throwable t) {
@@ -625,7 +636,7 @@ final class LoopCore {
     /** {@link #runTask} while a trace records: the task also becomes a span. */
     private void runTracedTask(Runnable queued) {
         Runnable task = monitor.unwrap(queued);
-        monitor.beginTracedTask(task);
+        monitor.beginTracedTask();
         try {
             task.run();
         } catch (Throwable t) {
@@ -803,13 +814,12 @@ final class LoopCore {
         while (!terminated) {
             if (runLock.tryLock()) {
                 try {
-                    thread = Thread.currentThread();
+                    enter();
                     while (!terminated) {
                         runIteration();
                     }
                 } finally {
-                    thread = null;
-                    runLock.unlock();
+                    release();
                 }
             } else {
                 try {

@@ -19,13 +19,13 @@ import org.HdrHistogram.SingleWriterRecorder;
  * the {@link Watchdog}, slow-iteration reports, trace records and JFR events. Written by the
  * loop thread; read from any thread.
  *
- * <p>Cost per task: the counter the loop keeps anyway and two type checks; the watchdog names a
- * callback from the loop thread's stack, and only after it has run for a sampling period.
- * Publishing every task instead (one reference store) cost about 5% of the cheapest dispatch.
- * Only callbacks with a name the user gave are published, since the stack shows no such name.
- * While a trace records, each callback also costs two clock reads. Cost per iteration: one
- * clock read, two ordered stores around the poll, and two clock reads around a poll that may
- * block.
+ * <p>Cost per task: nothing beyond what an unmonitored loop does (the counter it keeps
+ * anyway). The watchdog names a callback from a sample of the loop thread's stack, and only
+ * after it has run for a sampling period; publishing every task instead (one reference store)
+ * cost about 5% of the cheapest dispatch. A task the user named publishes itself as it starts
+ * (see {@link #namedTaskStarts}), since the stack shows no such name. While a trace records,
+ * each callback also costs two clock reads. Cost per iteration: one clock read, two ordered
+ * stores around the poll, and two clock reads around a poll that may block.
  */
 final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.TraceTarget {
     private static final VarHandle PUBLISHED;
@@ -33,6 +33,8 @@ final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.
     private static final VarHandle TRACING;
     private static final int SAMPLE_MASK = LoopStats.LATENCY_SAMPLE_EVERY - 1;
     private static final long HIGHEST_LATENCY = 3_600_000_000_000L;
+    /** The loop that the current thread runs now, if any: named tasks publish themselves to it. */
+    private static final ThreadLocal<LoopMonitor> RUNNING_ON_THIS_THREAD = new ThreadLocal<>();
 
     static {
         try {
@@ -223,12 +225,31 @@ final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.
     }
 
     /**
-     * A task starts. A task with a given name is published for the watchdog; any other is
-     * named from the stack if it runs long (see the class comment for why).
+     * Marks the calling thread as the one that runs this loop from now on; returns the monitor
+     * it marked before (a loop run from a callback of another), for {@link #leave}.
      */
-    void beginTask(Runnable task) {
-        if (on && EventLoop.hasGivenName(task)) {
-            publish(task);
+    LoopMonitor enter() {
+        LoopMonitor previous = RUNNING_ON_THIS_THREAD.get();
+        RUNNING_ON_THIS_THREAD.set(this);
+        return previous;
+    }
+
+    static void leave(LoopMonitor previous) {
+        if (previous == null) {
+            RUNNING_ON_THIS_THREAD.remove();
+        } else {
+            RUNNING_ON_THIS_THREAD.set(previous);
+        }
+    }
+
+    /**
+     * A task made by {@link EventLoop#named} starts, on whatever thread runs it: if that thread
+     * runs a monitored loop, the task is published, so the watchdog reports it by its name.
+     */
+    static void namedTaskStarts(Object task) {
+        LoopMonitor monitor = RUNNING_ON_THIS_THREAD.get();
+        if (monitor != null && monitor.on) {
+            monitor.publish(task);
         }
     }
 
@@ -238,26 +259,19 @@ final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.
         PUBLISHED.setRelease(this, callback);
     }
 
-    /**
-     * For timers and watch callbacks: published if the user gave it a name (the stack names
-     * the others better, with the method and line), plus a start time if tracing.
-     */
-    void beginTimerOrIo(Object callback) {
+    /** For timers and watch callbacks: ends the poll's wait, and notes the start if tracing. */
+    void beginTimerOrIo() {
         if (!on) {
             return;
         }
         waitEnded();
-        if (EventLoop.hasGivenName(callback)) {
-            publish(callback);
-        }
         if (tracingNow()) {
             callbackStart = System.nanoTime();
         }
     }
 
-    /** Like {@link #beginTask}, while a trace records: also notes the start time. */
-    void beginTracedTask(Runnable task) {
-        beginTask(task);
+    /** A task starts while a trace records: notes the start time. */
+    void beginTracedTask() {
         callbackStart = System.nanoTime();
     }
 

@@ -90,6 +90,27 @@ class ObservabilityTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void aSlowNamedTimerIsReportedWithItsName(TestBackends.Config config) throws Exception {
+        try (LogCapture log = new LogCapture();
+                EventLoop loop = config.builder()
+                        .slowCallbackThreshold(Duration.ofMillis(50)).build()) {
+            loop.schedule(EventLoop.named("nightly-compaction", () -> sleep(300)), 1,
+                    TimeUnit.MILLISECONDS);
+            CompletableFuture<Void> after = new CompletableFuture<>();
+            loop.schedule(() -> after.complete(null), 5, TimeUnit.MILLISECONDS);
+            loop.runUntil(after);
+            loop.runUntil(loop.submit(() -> null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!log.any("nightly-compaction", "ran for about")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(log.any("nightly-compaction", "ran for about"), log.messages.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void aSlowLambdaIsReportedByItsMethodAndLine(TestBackends.Config config) throws Exception {
         try (LogCapture log = new LogCapture();
                 EventLoop loop = config.builder()
