@@ -129,8 +129,9 @@ class MisbehavingPeerTest {
             private void fill(Connection connection) {
                 byte[] chunk = new byte[CHUNK];
                 while (connection.isOpen() && connection.isWritable()) {
-                    connection.write(chunk);
+                    // Counted before the write: a write can reach the peer before it returns.
                     written.addAndGet(CHUNK);
+                    connection.write(chunk);
                     maxPending.accumulateAndGet(connection.pendingBytes(), Math::max);
                 }
             }
