@@ -48,6 +48,7 @@ struct conn {
 	int eof;           /* the peer shut down its side */
 	int failed;        /* an I/O error ended the core's I/O */
 	int shut_pending;  /* SHUTDOWN waits for the queue to drain */
+	int wr_shut;       /* SHUTDOWN was asked for: no more writes */
 	struct iovec *q;   /* pending writes; q[head] may be partly sent */
 	int32_t head, tail, cap;
 };
@@ -151,7 +152,7 @@ static uint32_t wanted(const struct conn *c)
 		return 0;
 	if (c->reading && !c->eof)
 		w |= EVL_READ;
-	if (c->kind == CONN && c->head < c->tail)
+	if (c->kind == CONN && (c->head < c->tail || c->shut_pending))
 		w |= EVL_WRITE;
 	return w;
 }
@@ -347,7 +348,9 @@ static int32_t req_write(evl_loop *l, struct evl_io *io, struct conn *c,
 	int32_t rc;
 	int was_empty = c->head == c->tail;
 
-	if (c->kind == LISTEN || c->shut_pending)
+	/* After SHUTDOWN a write could only fail in sendmsg (EPIPE) and
+	 * end the reading side too, so it is refused as a request. */
+	if (c->kind == LISTEN || c->wr_shut)
 		return -EINVAL;
 	if (c->failed)
 		return -EPIPE;
@@ -369,7 +372,10 @@ static int32_t req_shutdown(struct conn *c, struct evl_event *out)
 		return -EINVAL;
 	if (c->failed)
 		return -EPIPE;
+	c->wr_shut = 1;
 	c->shut_pending = 1;
+	/* A socket still connecting shuts down from write_out() once it is
+	 * connected and writable, even with nothing queued. */
 	if (c->kind == CONNECTING || c->head < c->tail)
 		return 0;
 	set_record(out, c->token, EVL_SHUT, shut(c), 0);
@@ -524,8 +530,8 @@ int32_t evl_io_ready(evl_loop *l, struct evl_io *io, uint64_t token,
 		return c->failed ? 0 : finish_connect(l, c, out);
 	if (c->failed)
 		return 0;
-	if ((ready & (EVL_WRITE | EVL_ERROR)) && c->head < c->tail &&
-	    room >= 3)
+	if ((ready & (EVL_WRITE | EVL_ERROR)) &&
+	    (c->head < c->tail || c->shut_pending) && room >= 3)
 		nrec = write_out(l, c, out);
 	if (!c->failed && c->reading && !c->eof && room - nrec >= 1 &&
 	    (ready & (EVL_READ | EVL_ERROR | EVL_HUP)))

@@ -342,6 +342,69 @@ static int test_reset_peer(void)
 	return 0;
 }
 
+/*
+ * A SHUTDOWN asked for while connecting, with nothing queued, happens once
+ * the socket is connected (it used to wait for a write that never came).
+ */
+static int test_shutdown_while_connecting(void)
+{
+	struct evl_event ev[8];
+	struct evl_req r[2];
+	struct sockaddr_in a;
+	int lfd, cfd, afd = -1, i, n;
+	char c;
+	evl_loop *l;
+
+	CHECK(open_loop(&l) == 0);
+	lfd = listen_tcp(&a);
+	CHECK(lfd >= 0);
+	cfd = connect_nb(&a);
+	CHECK(cfd >= 0);
+	r[0] = req(6, cfd, EVL_OP_CONNECT_ADD, 0);
+	r[1] = req(6, -1, EVL_OP_SHUTDOWN, 0);
+	CHECK(evl_poll(l, r, 2, ev, 8, 0) >= 0);
+	i = wait_for(l, ev, 8, 6, EVL_SHUT, &n);
+	CHECK(i >= 0 && ev[i].result == 0);
+	for (i = 0; i < 100 && (afd = accept(lfd, NULL, NULL)) < 0; i++)
+		usleep(10000);
+	CHECK(afd >= 0);
+	CHECK(read(afd, &c, 1) == 0);
+	close(afd);
+	evl_close(l);
+	close(lfd);
+	close(cfd);
+	return 0;
+}
+
+/*
+ * A WRITE after SHUTDOWN is refused as a request, also once the shutdown
+ * is done, and the socket goes on reading (it used to fail in sendmsg and
+ * stop reading with EPIPE).
+ */
+static int test_write_after_shutdown(void)
+{
+	struct evl_event ev[8];
+	struct evl_req r[3];
+	evl_loop *l;
+	int sv[2], i, n;
+
+	CHECK(open_loop(&l) == 0);
+	CHECK(pair(sv) == 0);
+	r[0] = req(8, sv[0], EVL_OP_IO_ADD, EVL_READ);
+	r[1] = req(8, -1, EVL_OP_SHUTDOWN, 0);
+	r[2] = write_req(8, "x", 1);
+	CHECK(evl_poll(l, r, 3, ev, 8, 0) == 2);
+	CHECK(ev[0].ready == EVL_SHUT && ev[0].result == 0);
+	CHECK(ev[1].ready == EVL_FAILED && ev[1].result == -EINVAL);
+	CHECK(write(sv[1], "hi", 2) == 2);
+	i = wait_for(l, ev, 8, 8, EVL_DATA, &n);
+	CHECK(i >= 0 && ev[i].result == 2);
+	evl_close(l);
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
+
 static int test_bad_requests(void)
 {
 	struct evl_event ev[8];
@@ -387,6 +450,8 @@ int main(void)
 	RUN(test_accept_and_connect);
 	RUN(test_connect_refused);
 	RUN(test_reset_peer);
+	RUN(test_shutdown_while_connecting);
+	RUN(test_write_after_shutdown);
 	RUN(test_bad_requests);
 	return failures != 0;
 }
