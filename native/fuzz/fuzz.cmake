@@ -6,11 +6,15 @@
 
 set(EVL_FUZZ_DIR "${CMAKE_CURRENT_SOURCE_DIR}/native/fuzz")
 set(EVL_FUZZ_CORPUS "${EVL_FUZZ_DIR}/corpus")
+set(EVL_FUZZ_HARNESS
+  "${EVL_FUZZ_DIR}/fuzz_core.c"
+  "${EVL_FUZZ_DIR}/fuzz_fds.c"
+  "${EVL_FUZZ_DIR}/fuzz_io.c")
 
 # The model in the target encodes epoll's answers, so Linux only.
 if(EVL_BUILD_TESTS AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
   add_executable(fuzz_replay
-    "${EVL_FUZZ_DIR}/fuzz_replay.c" "${EVL_FUZZ_DIR}/fuzz_core.c")
+    "${EVL_FUZZ_DIR}/fuzz_replay.c" ${EVL_FUZZ_HARNESS})
   target_compile_options(fuzz_replay PRIVATE ${EVL_WARNINGS})
   target_link_libraries(fuzz_replay PRIVATE evloop_sanitized)
   add_test(NAME fuzz_corpus COMMAND fuzz_replay "${EVL_FUZZ_CORPUS}")
@@ -34,7 +38,7 @@ if(EVL_BUILD_FUZZ)
     -g)
   # The core's sources are compiled into the target itself, so that
   # libFuzzer's coverage instrumentation sees their branches.
-  add_executable(fuzz_core "${EVL_FUZZ_DIR}/fuzz_core.c" ${EVL_SOURCES})
+  add_executable(fuzz_core ${EVL_FUZZ_HARNESS} ${EVL_SOURCES})
   target_include_directories(fuzz_core PRIVATE native/include)
   target_compile_options(fuzz_core PRIVATE ${EVL_WARNINGS} ${EVL_FUZZ_FLAGS})
   target_link_options(fuzz_core PRIVATE ${EVL_FUZZ_FLAGS})
