@@ -517,6 +517,7 @@ static void cmd_nulls(struct harness *h, struct fuzz_input *in)
 	check(evl_close(NULL) == -EBADF, "evl_close on NULL");
 	check(evl_open(NULL) == -EINVAL, "evl_open into NULL");
 	check(evl_held_bytes(NULL) == -EBADF, "evl_held_bytes on NULL");
+	check(evl_held_bytes(h->loop) > 0, "evl_held_bytes of a loop");
 }
 
 static void run_command(struct harness *h, struct fuzz_input *in)

@@ -141,7 +141,7 @@ void decode_io_req(struct harness *h, struct fuzz_input *in,
 		*slot = SLOT_NEVER_OPEN + *slot % (SLOT_COUNT - SLOT_NEVER_OPEN);
 	if (r->op == EVL_OP_WRITE)
 		pick_write(in, r);
-	if (r->op > EVL_OP_CONNECT_ADD)
+	if (r->op < EVL_OP_IO_ADD || r->op > EVL_OP_CONNECT_ADD)
 		return;
 	for (i = 0; i < nprev; i++)
 		if (prev[i].token == r->token)
