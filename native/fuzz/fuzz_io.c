@@ -138,7 +138,8 @@ void decode_io_req(struct harness *h, struct fuzz_input *in,
 	r->interest = (uint16_t)((b & 0x80) ? fuzz_u32(in) : (b & 3u));
 	*slot = fuzz_u8(in) % SLOT_COUNT;
 	if (r->op == EVL_OP_MOD || r->op == EVL_OP_DEL)
-		*slot = SLOT_NEVER_OPEN + *slot % (SLOT_COUNT - SLOT_NEVER_OPEN);
+		*slot = SLOT_NEVER_OPEN +
+			*slot % (SLOT_COUNT - SLOT_NEVER_OPEN);
 	if (r->op == EVL_OP_WRITE)
 		pick_write(in, r);
 	if (r->op < EVL_OP_IO_ADD || r->op > EVL_OP_CONNECT_ADD)
