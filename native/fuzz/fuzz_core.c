@@ -251,7 +251,7 @@ static void decode_batch(struct harness *h, struct fuzz_input *in,
 		struct evl_req *r = &b->reqs[i];
 
 		if (fuzz_u8(in) & 1) {
-			decode_io_req(h, in, r, &b->slots[i], b->reqs, i);
+			decode_io_req(in, r, &b->slots[i], b->reqs, i);
 			continue;
 		}
 		/* The request's op is 16 bits: map again after the cut. */

@@ -101,9 +101,8 @@ void close_slot(struct harness *h, int slot);
 /* fuzz_io.c */
 int is_io_token(uint64_t token);
 uint64_t pick_io_token(struct fuzz_input *in);
-void decode_io_req(struct harness *h, struct fuzz_input *in,
-		   struct evl_req *r, int *slot, const struct evl_req *prev,
-		   int nprev);
+void decode_io_req(struct fuzz_input *in, struct evl_req *r, int *slot,
+		   const struct evl_req *prev, int nprev);
 int io_owned(const struct harness *h, uint64_t token);
 int io_routed(const struct harness *h, const struct evl_req *r);
 int check_io_req(struct harness *h, const struct evl_req *r, int slot,

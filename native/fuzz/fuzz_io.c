@@ -119,9 +119,8 @@ static void pick_write(struct fuzz_input *in, struct evl_req *r)
  * batch (its index is made invalid then), so that each completion of a
  * request matches one request.
  */
-void decode_io_req(struct harness *h, struct fuzz_input *in,
-		   struct evl_req *r, int *slot, const struct evl_req *prev,
-		   int nprev)
+void decode_io_req(struct fuzz_input *in, struct evl_req *r, int *slot,
+		   const struct evl_req *prev, int nprev)
 {
 	static const uint16_t ops[] = { EVL_OP_IO_ADD, EVL_OP_LISTEN_ADD,
 					EVL_OP_CONNECT_ADD, EVL_OP_WRITE,
@@ -130,7 +129,6 @@ void decode_io_req(struct harness *h, struct fuzz_input *in,
 	uint8_t b = fuzz_u8(in);
 	int i;
 
-	(void)h;
 	open_buffers();
 	r->op = ops[b % 8];
 	r->token = pick_io_token(in);
@@ -149,14 +147,21 @@ void decode_io_req(struct harness *h, struct fuzz_input *in,
 			r->token = (r->token & ~0xffffffffULL) | MAX_INDEX;
 }
 
-static struct io_conn *find_conn(struct harness *h, uint64_t token)
+static int conn_index(const struct harness *h, uint64_t token)
 {
 	int i;
 
 	for (i = 0; i < MAX_CONNS; i++)
 		if (h->conn[i].used && h->conn[i].token == token)
-			return &h->conn[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+static struct io_conn *find_conn(struct harness *h, uint64_t token)
+{
+	int i = conn_index(h, token);
+
+	return i < 0 ? NULL : &h->conn[i];
 }
 
 static int index_used(const struct harness *h, uint64_t token)
@@ -172,7 +177,7 @@ static int index_used(const struct harness *h, uint64_t token)
 
 int io_owned(const struct harness *h, uint64_t token)
 {
-	return find_conn((struct harness *)h, token) != NULL;
+	return conn_index(h, token) >= 0;
 }
 
 /* Mirrors the core: which requests its I/O code takes. */
@@ -299,8 +304,11 @@ static int take_completion(struct harness *h, const struct evl_req *r,
 	check(ours || !must, "a completion for the request");
 	if (!ours)
 		return 0;
-	check(ev->ready == (r->op == EVL_OP_WRITE ? EVL_WRITTEN : EVL_SHUT) ||
-	      ev->ready == EVL_IO_ERROR, "completion of the request's kind");
+	if (r->op == EVL_OP_WRITE)
+		check(ev->ready == EVL_WRITTEN || ev->ready == EVL_IO_ERROR,
+		      "completion of a write");
+	else
+		check(ev->ready == EVL_SHUT, "completion of a shutdown");
 	check_io_record(h, ev);
 	return 1;
 }
