@@ -73,7 +73,9 @@ extern "C" {
 #define EVL_OP_CONNECT_ADD 6 /* fd is connecting; EVL_CONNECTED follows,
 				then it is an I/O socket as after IO_ADD */
 #define EVL_OP_WRITE 7       /* queue len bytes at addr for writing */
-#define EVL_OP_SHUTDOWN 8    /* shut the write side once the queue is empty */
+#define EVL_OP_SHUTDOWN 8    /* shut the write side once the queue is empty
+				(and the socket connected); a WRITE after
+				it is refused with -EINVAL */
 #define EVL_OP_CLOSE 9       /* forget the socket, drop its queue, close fd */
 
 /*
