@@ -85,6 +85,9 @@ final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.
     private boolean tracing;
     private long callbackStart;
 
+    /** Tasks sampled for latency that were drained to the loop's queue and have not run. */
+    private int sampledQueued;
+
     private final SingleWriterRecorder latency = new SingleWriterRecorder(HIGHEST_LATENCY, 2);
     private final Histogram latencyTotal = new Histogram(HIGHEST_LATENCY, 2);
     private Histogram latencyInterval;
@@ -115,11 +118,24 @@ final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.
         return task;
     }
 
+    /** A task moved from the cross-thread queue to the loop's own queue (loop thread). */
+    void drained(Runnable task) {
+        if (task instanceof TimedTask) {
+            sampledQueued++;
+        }
+    }
+
+    /** Whether a task sampled for latency may wait in the loop's queue (loop thread). */
+    boolean sampledTasksQueued() {
+        return sampledQueued > 0;
+    }
+
     /** Called on the loop thread before a task runs; returns the task to run. */
     Runnable unwrap(Runnable task) {
         if (!(task instanceof TimedTask)) {
             return task;
         }
+        sampledQueued--;
         TimedTask timed = (TimedTask) task;
         latency.recordValue(Math.min(HIGHEST_LATENCY,
                 Math.max(0, System.nanoTime() - timed.submitted)));
