@@ -20,12 +20,14 @@ import org.HdrHistogram.SingleWriterRecorder;
  * loop thread; read from any thread.
  *
  * <p>Cost per task: nothing beyond what an unmonitored loop does (the counter it keeps
- * anyway). The watchdog names a callback from a sample of the loop thread's stack, and only
- * after it has run for a sampling period; publishing every task instead (one reference store)
- * cost about 5% of the cheapest dispatch. A task the user named publishes itself as it starts
- * (see {@link #namedTaskStarts}), since the stack shows no such name. While a trace records,
- * each callback also costs two clock reads. Cost per iteration: one clock read, two ordered
- * stores around the poll, and two clock reads around a poll that may block.
+ * anyway); a task sampled for latency runs in a task loop of its own (see
+ * {@code LoopCore.runLocalTasks}). The watchdog names a callback from a sample of the loop
+ * thread's stack, and only after it has run for a sampling period; publishing every task
+ * instead (one reference store) cost about 5% of the cheapest dispatch. A task the user named
+ * publishes itself as it starts (see {@link #namedTaskStarts}), since the stack shows no such
+ * name. While a trace records, each callback also costs two clock reads. Cost per iteration:
+ * one clock read, two ordered stores around the poll, and two clock reads around a poll that
+ * may block.
  */
 final class LoopMonitor implements Watchdog.Monitored, PollObserver, LoopAccess.TraceTarget {
     private static final VarHandle PUBLISHED;

@@ -71,6 +71,47 @@ class ObservabilityTest {
         }
     }
 
+    /**
+     * One task from another thread in {@value LoopStats#LATENCY_SAMPLE_EVERY} is wrapped for
+     * its latency and runs in a loop of its own; a stop between them leaves wrapped tasks
+     * queued for the next run. Order and counts must not depend on which loop ran a task.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void sampledTasksKeepTheirOrderAcrossAStop(TestBackends.Config config) throws Exception {
+        try (EventLoop loop = config.open()) {
+            int count = 4000;
+            List<Integer> order = new ArrayList<>();
+            CompletableFuture<Void> half = new CompletableFuture<>();
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            Thread producer = new Thread(() -> {
+                for (int i = 0; i < count; i++) {
+                    int n = i;
+                    loop.execute(() -> {
+                        order.add(n);
+                        if (n == count / 2) {
+                            half.complete(null);
+                        } else if (n == count - 1) {
+                            all.complete(null);
+                        }
+                    });
+                }
+            });
+            producer.start();
+            producer.join();
+            loop.runUntil(half);
+            loop.runUntil(all);
+            assertEquals(count, order.size());
+            for (int i = 0; i < count; i++) {
+                assertEquals(i, order.get(i));
+            }
+            LoopStats stats = loop.stats();
+            assertTrue(stats.latencySamples() > 0, stats.toString());
+            assertTrue(stats.tasksRun() >= count, stats.toString());
+            assertEquals(0, stats.queuedTasks(), stats.toString());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void aSlowCallbackIsReportedWithItsName(TestBackends.Config config) throws Exception {
