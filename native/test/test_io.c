@@ -231,6 +231,16 @@ static int connect_nb(const struct sockaddr_in *a)
 	return fd;
 }
 
+/* A loop, a listener on 127.0.0.1 and a client connecting to it. */
+static int open_tcp(evl_loop **l, struct sockaddr_in *a, int *lfd, int *cfd)
+{
+	if (open_loop(l) != 0)
+		return -1;
+	*lfd = listen_tcp(a);
+	*cfd = *lfd < 0 ? -1 : connect_nb(a);
+	return *cfd < 0 ? -1 : 0;
+}
+
 static int test_accept_and_connect(void)
 {
 	struct evl_event ev[16];
@@ -239,11 +249,7 @@ static int test_accept_and_connect(void)
 	int lfd, cfd, afd = -1, n, i, connected = 0, rounds;
 	evl_loop *l;
 
-	CHECK(open_loop(&l) == 0);
-	lfd = listen_tcp(&a);
-	CHECK(lfd >= 0);
-	cfd = connect_nb(&a);
-	CHECK(cfd >= 0);
+	CHECK(open_tcp(&l, &a, &lfd, &cfd) == 0);
 	r[0] = req(1, lfd, EVL_OP_LISTEN_ADD, EVL_READ);
 	r[1] = req(2, cfd, EVL_OP_CONNECT_ADD, EVL_READ);
 	n = evl_poll(l, r, 2, ev, 16, 1000 * MS);
@@ -315,10 +321,7 @@ static int test_reset_peer(void)
 	int lfd, cfd, afd, i, n;
 	evl_loop *l;
 
-	CHECK(open_loop(&l) == 0);
-	lfd = listen_tcp(&a);
-	cfd = connect_nb(&a);
-	CHECK(lfd >= 0 && cfd >= 0);
+	CHECK(open_tcp(&l, &a, &lfd, &cfd) == 0);
 	for (i = 0; i < 100 && (afd = accept(lfd, NULL, NULL)) < 0; i++)
 		usleep(10000);
 	CHECK(afd >= 0);
@@ -355,11 +358,7 @@ static int test_shutdown_while_connecting(void)
 	char c;
 	evl_loop *l;
 
-	CHECK(open_loop(&l) == 0);
-	lfd = listen_tcp(&a);
-	CHECK(lfd >= 0);
-	cfd = connect_nb(&a);
-	CHECK(cfd >= 0);
+	CHECK(open_tcp(&l, &a, &lfd, &cfd) == 0);
 	r[0] = req(6, cfd, EVL_OP_CONNECT_ADD, 0);
 	r[1] = req(6, -1, EVL_OP_SHUTDOWN, 0);
 	CHECK(evl_poll(l, r, 2, ev, 8, 0) >= 0);
