@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 // A 5% difference is finer than the fork-to-fork variation here (about 15%: each fork's JIT
-// and thread placement differ), so the comparison averages five forks of each.
+// and thread placement differ), so the comparison averages five forks of each; even that can
+// read 1.2 on a busy machine. The figure in bench/RESULTS.md comes from bench/interleave,
+// which alternates single forks of each value for 25 rounds.
 @Fork(value = 5, jvmArgsAppend = {"--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"})
 public class MonitoringBench {
     @Param({"evloop-AUTO", "unmonitored-AUTO", "traced-AUTO"})
